@@ -1,0 +1,29 @@
+# hwaseong_safety: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: run test setup demo serve lint check-deploy clean
+
+run: setup demo serve  ## set up everything, load demo data, start web + worker + beat
+
+test: export WANT_BROWSER = 1
+test: setup  ## set up everything, then the whole suite against real PostGIS and Redis
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+setup:
+	@bash scripts/setup.sh
+
+demo:
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo
+
+serve:
+	@bash scripts/serve.sh
+
+lint:
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,151 @@
+"""Camera endpoints for the operator console and map layers (operators only)."""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib.gis.geos import Point, Polygon
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cameras.models import Camera
+from operators.permissions import IsCenterStaff
+
+BBOX_MAX_FEATURES = 5000
+
+
+class NearestQuerySerializer(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False)
+    radius = serializers.FloatField(min_value=1, max_value=50_000, required=False)
+
+    def validate_latitude(self, value: float) -> float:
+        return _finite(value)
+
+    def validate_longitude(self, value: float) -> float:
+        return _finite(value)
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise serializers.ValidationError("A finite number is required.")
+    return value
+
+
+class NearbyCameraSerializer(serializers.ModelSerializer):
+    distance_m = serializers.SerializerMethodField()
+    bearing_deg = serializers.SerializerMethodField()
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    center = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Camera
+        fields = [
+            "id", "management_number", "agency", "address", "purpose", "status", "center",
+            "latitude", "longitude", "distance_m", "bearing_deg", "bearing", "field_of_view",
+            "has_ptz", "has_ai", "hls_url", "mjpeg_url", "snapshot_url",
+        ]
+
+    def get_distance_m(self, obj: Camera) -> float:
+        return round(obj.distance.m, 1)
+
+    def get_bearing_deg(self, obj: Camera) -> float | None:
+        """Direction from the queried point to the camera, degrees clockwise from north."""
+        if obj.azimuth is None:  # the camera stands on the point itself
+            return None
+        return round(math.degrees(obj.azimuth) % 360, 1)
+
+    def get_latitude(self, obj: Camera) -> float:
+        return obj.location.y
+
+    def get_longitude(self, obj: Camera) -> float:
+        return obj.location.x
+
+
+class NearestCamerasView(APIView):
+    permission_classes = [IsCenterStaff]
+
+    @extend_schema(
+        summary="Nearest cameras of a point",
+        parameters=[NearestQuerySerializer],
+        responses=NearbyCameraSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = NearestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        point = Point(data["longitude"], data["latitude"], srid=4326)
+        cameras = Camera.objects.select_related("center").nearest(
+            point,
+            limit=data.get("limit", 10),
+            radius=data.get("radius"),
+        )
+        return Response(NearbyCameraSerializer(cameras, many=True).data)
+
+
+class BBoxQuerySerializer(serializers.Serializer):
+    bbox = serializers.CharField(help_text="min_longitude,min_latitude,max_longitude,max_latitude")
+
+    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
+        try:
+            numbers = [float(part) for part in value.split(",")]
+        except ValueError:
+            raise serializers.ValidationError("Four comma-separated numbers are required.") from None
+        if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+            raise serializers.ValidationError("Four comma-separated numbers are required.")
+        west, south, east, north = numbers
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise serializers.ValidationError("Expected min_lon < max_lon and min_lat < max_lat, in range.")
+        return west, south, east, north
+
+
+class CameraGeoJSONView(APIView):
+    permission_classes = [IsCenterStaff]
+
+    @extend_schema(
+        summary="Cameras in a bounding box as GeoJSON (map layer)",
+        parameters=[
+            OpenApiParameter("bbox", str, required=True,
+                             description="min_longitude,min_latitude,max_longitude,max_latitude"),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request: Request) -> Response:
+        query = BBoxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        bbox = Polygon.from_bbox(query.validated_data["bbox"])
+        bbox.srid = 4326
+        rows = list(
+            Camera.objects.in_bbox(bbox)
+            .select_related("center")
+            .order_by("id")
+            .only("id", "management_number", "road_address", "lot_address", "purpose", "status",
+                  "bearing", "field_of_view", "location", "center__code")[: BBOX_MAX_FEATURES + 1]
+        )
+        truncated = len(rows) > BBOX_MAX_FEATURES
+        features = [_feature(camera) for camera in rows[:BBOX_MAX_FEATURES]]
+        return Response({"type": "FeatureCollection", "features": features, "truncated": truncated})
+
+
+def _feature(camera: Camera) -> dict:
+    return {
+        "type": "Feature",
+        "id": camera.id,
+        "geometry": {"type": "Point", "coordinates": [camera.location.x, camera.location.y]},
+        "properties": {
+            "management_number": camera.management_number,
+            "address": camera.address,
+            "purpose": camera.purpose,
+            "status": camera.status,
+            "bearing": camera.bearing,
+            "field_of_view": camera.field_of_view,
+            "center": camera.center.code if camera.center else None,
+        },
+    }
+
+

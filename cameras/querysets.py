@@ -1,0 +1,62 @@
+"""Spatial rules for cameras as QuerySet methods."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.gis.db.models.functions import Distance, GeoFunc, GeometryDistance
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db import models
+from django.db.models import FloatField
+
+# Ordering by ``<->`` on geography uses the GiST index but measures on a sphere, which can differ
+# from the true (spheroid) distance by up to about 0.5 %. We take this many extra candidates from
+# the index and sort them by true distance, so near-ties still come out in true order.
+_CANDIDATE_FACTOR = 2
+_CANDIDATE_MARGIN = 10
+
+if TYPE_CHECKING:
+    from cameras.models import Camera
+
+
+class Azimuth(GeoFunc):
+    """ST_Azimuth(from, to): bearing in radians, clockwise from north, on the spheroid."""
+
+    function = "ST_Azimuth"
+    output_field = FloatField()
+    geom_param_pos = (0, 1)
+
+
+class CameraQuerySet(models.QuerySet):
+    def usable(self) -> CameraQuerySet:
+        """Cameras an operator can look at: retired and under-maintenance ones are left out;
+        offline ones stay (marked by their status) since they may come back."""
+        from cameras.models import Status
+
+        return self.exclude(status__in=[Status.RETIRED, Status.MAINTENANCE])
+
+    def within_radius(self, point: Point, meters: float) -> CameraQuerySet:
+        return self.filter(location__dwithin=(point, D(m=meters)))
+
+    def in_bbox(self, bbox: Polygon) -> CameraQuerySet:
+        return self.filter(location__intersects=bbox)
+
+    def nearest(self, point: Point, limit: int = 10, radius: float | None = None) -> list[Camera]:
+        """The ``limit`` nearest usable cameras of ``point`` (WGS84), across every city, nearest
+        first, each annotated with ``distance`` (a Distance, metres on the spheroid) and
+        ``azimuth`` (radians from the point to the camera, None when they coincide).
+
+        One index-backed query: ``<->`` in ORDER BY walks the GiST index (KNN) and stops after
+        the candidates; ordering by an annotated Distance instead would scan the whole table.
+        Ties are broken by id (after the re-sort) so the order is stable."""
+        candidates = self.usable()
+        if radius is not None:
+            candidates = candidates.within_radius(point, radius)
+        # ORDER BY must be ``<->`` alone: a second sort key makes PostgreSQL sort the table.
+        annotated = candidates.annotate(
+            distance=Distance("location", point), azimuth=Azimuth(point, "location")
+        ).order_by(GeometryDistance("location", point))
+        rows = list(annotated[: limit * _CANDIDATE_FACTOR + _CANDIDATE_MARGIN])
+        rows.sort(key=lambda camera: (camera.distance.m, camera.id))
+        return rows[:limit]

@@ -1,0 +1,3 @@
+from __future__ import annotations
+
+# Guardians arrive with the safe-return app API issue.

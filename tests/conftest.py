@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real public data in ../shared/data; tests that need it skip where it is absent."""
+    root = Path(settings.SHARED_DATA_DIR)
+    if not (root / "README.md").exists():
+        pytest.skip(f"real public data not found at {root} (set SHARED_DATA_DIR)")
+    return root

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hwaseong_safety.env import Env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("FALSE", False), ("1", True), ("off", False)])
+def test_bool_reader_accepts_clear_values(raw: str, expected: bool) -> None:
+    assert Env({"DEBUG": raw}).bool("DEBUG", not expected) is expected
+
+
+@pytest.mark.parametrize("raw", ["yes", "no", "tru", "2"])
+def test_bool_reader_rejects_anything_else(raw: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        Env({"DEBUG": raw}).bool("DEBUG", False)
+
+
+def test_int_reader_checks_type_and_range() -> None:
+    env = Env({"N": "12", "BAD": "1.5", "BIG": "99"})
+    assert env.int("N", 0) == 12
+    assert env.int("MISSING", 7) == 7
+    with pytest.raises(ImproperlyConfigured, match="not an integer"):
+        env.int("BAD", 0)
+    with pytest.raises(ImproperlyConfigured, match="maximum"):
+        env.int("BIG", 0, max_value=50)
+
+
+def test_url_reader_checks_scheme() -> None:
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        Env({"DATABASE_URL": "mysql://x/y"}).url("DATABASE_URL", "", schemes=("postgis",))
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HWASEONG_MODE"}}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+def test_bad_debug_value_stops_the_server_from_starting() -> None:
+    result = _manage("check", DEBUG="yes")
+    assert result.returncode != 0
+    assert "DEBUG='yes' is not a boolean" in result.stderr
+
+
+def test_production_mode_requires_a_secret_key() -> None:
+    result = _manage("check", HWASEONG_MODE="production", ALLOWED_HOSTS="safety.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_passes_check_deploy_without_warnings() -> None:
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        HWASEONG_MODE="production", SECRET_KEY="k" * 20 + "-production-secret-0123456789abcdefXYZ",
+        ALLOWED_HOSTS="safety.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
