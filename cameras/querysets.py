@@ -8,7 +8,7 @@ from django.contrib.gis.db.models.functions import Distance, GeoFunc, GeometryDi
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db import models
-from django.db.models import FloatField
+from django.db.models import FloatField, OuterRef, Subquery
 
 # Ordering by ``<->`` on geography uses the GiST index but measures on a sphere, which can differ
 # from the true (spheroid) distance by up to about 0.5 %. We take this many extra candidates from
@@ -41,6 +41,14 @@ class CameraQuerySet(models.QuerySet):
 
     def in_bbox(self, bbox: Polygon) -> CameraQuerySet:
         return self.filter(location__intersects=bbox)
+
+    def assign_centers(self) -> int:
+        """Set each camera's center to the linked center whose boundary covers it (None outside
+        every linked city). Returns the number of rows updated. One UPDATE, done by PostGIS."""
+        from operators.models import Center
+
+        covering = Center.objects.linked().filter(boundary__intersects=OuterRef("location"))
+        return self.update(center=Subquery(covering.order_by("code").values("id")[:1]))
 
     def nearest(self, point: Point, limit: int = 10, radius: float | None = None) -> list[Camera]:
         """The ``limit`` nearest usable cameras of ``point`` (WGS84), across every city, nearest
