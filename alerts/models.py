@@ -1,3 +1,183 @@
+"""Safe-return trips (안심귀가) and SOS alerts, with their location trails and timelines."""
+
 from __future__ import annotations
 
-# Alerts (SOS, trips) arrive with the safe-return app API issue.
+import uuid
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class LocationSource(models.TextChoices):
+    GNSS = "gnss", "GNSS"
+    WIFI = "wifi", "Wi-Fi"
+    CELL = "cell", _("cell")
+    FUSED = "fused", _("fused")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class LocationFix(models.Model):
+    """One position report, as the AML / PIDF-LO standards describe it: where, how sure, how, when."""
+
+    location = models.PointField(_("location"), geography=True, srid=4326)
+    accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=LocationSource.choices,
+                              default=LocationSource.UNKNOWN)
+    recorded_at = models.DateTimeField(_("recorded"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["recorded_at", "id"]
+
+
+class TripStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    ARRIVED = "arrived", _("arrived")
+    OVERDUE = "overdue", _("overdue")
+    ENDED = "ended", _("ended")
+
+
+class Trip(models.Model):
+    """A safe-return trip: the citizen walks home with the center and guardians following."""
+
+    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.CASCADE, related_name="trips")
+    status = models.CharField(_("status"), max_length=10, choices=TripStatus.choices,
+                              default=TripStatus.ACTIVE)
+    destination = models.PointField(_("destination"), geography=True, srid=4326)
+    destination_name = models.CharField(_("destination name"), max_length=100, blank=True)
+    expected_arrival = models.DateTimeField(_("expected arrival"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
+    last_location = models.PointField(_("last location"), geography=True, srid=4326, null=True, blank=True)
+    last_location_at = models.DateTimeField(_("last location time"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("safe-return trip")
+        verbose_name_plural = _("safe-return trips")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen"], condition=Q(status="active"), name="trip_one_active_per_citizen"
+            ),
+        ]
+
+
+class TripLocation(LocationFix):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="locations")
+
+    class Meta(LocationFix.Meta):
+        indexes = [models.Index(fields=["trip", "recorded_at"], name="trip_location_trail")]
+
+
+class AlertKind(models.TextChoices):
+    SOS = "sos", _("SOS")
+    OVERDUE_TRIP = "overdue_trip", _("overdue trip")
+
+
+class AlertTrigger(models.TextChoices):
+    SHAKE = "shake", _("shake")
+    BUTTON = "button", _("button")
+    OTHER = "other", _("other")
+    TIMER = "timer", _("trip timer")
+
+
+class AlertStatus(models.TextChoices):
+    RECEIVED = "received", _("received")
+    CLAIMED = "claimed", _("claimed")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged")
+    DISPATCHED = "dispatched", _("dispatched")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Alert(models.Model):
+    """An SOS (or an overdue trip) for a control center. Never refused for its location: without a
+    fix it goes to the citizen's last known or home center until a location comes."""
+
+    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.PROTECT, related_name="alerts")
+    client_id = models.UUIDField(_("client id"), default=uuid.uuid4)
+    kind = models.CharField(_("kind"), max_length=15, choices=AlertKind.choices, default=AlertKind.SOS)
+    trigger = models.CharField(_("trigger"), max_length=10, choices=AlertTrigger.choices,
+                               default=AlertTrigger.OTHER)
+    status = models.CharField(_("status"), max_length=15, choices=AlertStatus.choices,
+                              default=AlertStatus.RECEIVED)
+    is_duress = models.BooleanField(_("duress"), default=False)
+    trip = models.ForeignKey(Trip, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
+
+    center = models.ForeignKey("operators.Center", verbose_name=_("center"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="alerts")
+    out_of_area = models.BooleanField(_("out of area"), default=False)
+    # Neighbouring centers whose border band the position is in: they see the alert too.
+    border_centers = models.ManyToManyField("operators.Center", blank=True, related_name="border_alerts",
+                                            verbose_name=_("border centers"))
+
+    location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    location_source = models.CharField(_("source"), max_length=10, choices=LocationSource.choices,
+                                       blank=True)
+    location_recorded_at = models.DateTimeField(_("location time"), null=True, blank=True)
+
+    claimed_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="claimed_alerts", verbose_name=_("claimed by"))
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    disposition = models.CharField(_("disposition"), max_length=20, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            # The app retries on flaky networks: the same client_id must never make a second alert.
+            models.UniqueConstraint(fields=["citizen", "client_id"], name="alert_unique_client_id"),
+        ]
+        indexes = [models.Index(fields=["center", "status"], name="alert_center_status")]
+
+
+class AlertLocation(LocationFix):
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="locations")
+
+    class Meta(LocationFix.Meta):
+        indexes = [models.Index(fields=["alert", "recorded_at"], name="alert_location_trail")]
+
+
+class AlertEvent(models.Model):
+    """The alert's append-only timeline: who did what, when."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=30)
+    actor = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class DisclosureRecipient(models.TextChoices):
+    GUARDIAN = "guardian", _("guardian")
+    POLICE = "police", _("police (112)")
+    FIRE = "fire", _("fire service (119)")
+
+
+class Disclosure(models.Model):
+    """Each provision of a citizen's location to a third party (위치정보법 §16, §19)."""
+
+    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.CASCADE, related_name="disclosures")
+    recipient_kind = models.CharField(max_length=10, choices=DisclosureRecipient.choices)
+    recipient = models.CharField(max_length=100)  # e.g. the guardian's name and masked phone
+    purpose = models.CharField(max_length=30)
+    alert = models.ForeignKey(Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    trip = models.ForeignKey(Trip, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

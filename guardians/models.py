@@ -1,3 +1,129 @@
+"""People on the app side: citizens who use the safe-return app, their tokens, and their guardians."""
+
 from __future__ import annotations
 
-# Guardians arrive with the safe-return app API issue.
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Citizen(models.Model):
+    """A user of the safe-return app (안전귀가 앱), identified by a verified mobile number.
+
+    Deliberately not ``operators.User``: an app token can never open the console or the admin.
+    """
+
+    phone = models.CharField(_("phone"), max_length=20, unique=True)  # normalised: 01012345678
+    name = models.CharField(_("name"), max_length=50)
+    cancel_pin = models.CharField(_("cancel PIN (hashed)"), max_length=128, blank=True)
+    duress_pin = models.CharField(_("duress PIN (hashed)"), max_length=128, blank=True)
+    home_center = models.ForeignKey(
+        "operators.Center", verbose_name=_("home center"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    last_location = models.PointField(_("last known location"), geography=True, srid=4326, null=True,
+                                      blank=True)
+    last_location_at = models.DateTimeField(_("last location time"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("app user")
+        verbose_name_plural = _("app users")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone[:3]}-****-{self.phone[-4:]})"
+
+    def set_pins(self, cancel_pin: str | None, duress_pin: str | None) -> None:
+        if cancel_pin is not None:
+            self.cancel_pin = make_password(cancel_pin) if cancel_pin else ""
+        if duress_pin is not None:
+            self.duress_pin = make_password(duress_pin) if duress_pin else ""
+
+    def pin_matches(self, field: str, pin: str) -> bool:
+        stored = getattr(self, field)
+        return bool(stored) and check_password(pin, stored)
+
+
+class AppToken(models.Model):
+    """A bearer token from ``verify``. Only its SHA-256 is stored; revocable one by one."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    device_name = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("app token")
+        verbose_name_plural = _("app tokens")
+
+
+class PhoneVerification(models.Model):
+    """A sign-up code sent by SMS: 6 digits, valid 5 minutes, 5 tries. Only its hash is stored."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    name = models.CharField(max_length=50)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Guardian(models.Model):
+    """Someone a citizen names to be told of trips and SOS alerts (보호자)."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    relation = models.CharField(_("relation"), max_length=30, blank=True)
+    decline_token = models.CharField(max_length=64, unique=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "phone"], name="guardian_unique_phone_per_citizen"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SmsStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class SmsMessage(models.Model):
+    """Every SMS is a row, written in the same transaction as what caused it, sent after commit."""
+
+    to = models.CharField(_("recipient"), max_length=20)
+    body = models.TextField(_("body"))
+    purpose = models.CharField(_("purpose"), max_length=30)
+    status = models.CharField(_("status"), max_length=10, choices=SmsStatus.choices,
+                              default=SmsStatus.QUEUED)
+    transport = models.CharField(_("transport"), max_length=30, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS messages")
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(status="queued"), name="sms_queued_created"),
+        ]

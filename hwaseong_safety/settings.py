@@ -105,6 +105,14 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [REDIS_URL]},
     }
 }
+# Throttling counters and short-lived state; shared by every web process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "hwaseong"),
+    }
+}
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -149,7 +157,10 @@ CAMERA_IMPORT_MAX_BYTES = env.int("CAMERA_IMPORT_MAX_BYTES", 200 * 1024 * 1024, 
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "guardians.auth.AppTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -173,6 +184,9 @@ NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, mi
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.
 # Empty: maps draw boundaries and cameras as vector layers only (closed networks).
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")
+# SMS: console (log), file (one JSON per message in SMS_FILE_DIR; the demo default), locmem (tests).
+SMS_TRANSPORT = env.str("SMS_TRANSPORT", "file")
+SMS_FILE_DIR = Path(env.str("SMS_FILE_DIR", str(BASE_DIR / "var" / "sms")))
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Production hardening ----------------------------------------------------------------------

@@ -1,0 +1,16 @@
+"""Test settings: the real settings, with Redis on its own database number so a test run never
+touches (or flushes) the data of a development server on the same machine."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+
+from hwaseong_safety.settings import *  # noqa: F403
+
+CACHES["default"]["KEY_PREFIX"] = "hwaseong-test"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
+SMS_TRANSPORT = "locmem"
+# Tasks run in-process in tests; the broker path is exercised by the reliability tests.
+CELERY_TASK_ALWAYS_EAGER = True

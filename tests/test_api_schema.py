@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_document_describes_the_camera_endpoints(client) -> None:
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    nearest = paths["/api/v1/cameras/nearest/"]["get"]
+    assert {p["name"] for p in nearest["parameters"]} >= {"latitude", "longitude", "limit", "radius"}
+    assert {p["name"] for p in paths["/api/v1/cameras/"]["get"]["parameters"]} == {"bbox"}
+
+
+def test_swagger_ui_is_served_without_outside_hosts(client) -> None:
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn." not in html and "unpkg" not in html
+    assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_healthz_reports_database(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+
+
+def test_home_is_korean_by_default_and_english_on_request(client) -> None:
+    korean = client.get("/").content.decode()
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "통합운영센터" in korean
+    assert "Integrated Operations Center" in english
