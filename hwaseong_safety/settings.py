@@ -163,6 +163,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rates per scope; views pick their scope. SOS creation is never throttled below 30/min.
+    "DEFAULT_THROTTLE_RATES": {
+        "register_ip": env.str("THROTTLE_REGISTER_IP", "20/hour"),
+        "register_phone": env.str("THROTTLE_REGISTER_PHONE", "5/hour"),
+        "verify_ip": env.str("THROTTLE_VERIFY_IP", "60/hour"),
+        "verify_phone": env.str("THROTTLE_VERIFY_PHONE", "20/hour"),
+        "sos": env.str("THROTTLE_SOS", "120/minute"),
+    },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
