@@ -17,7 +17,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- 1. System packages ------------------------------------------------------------------------
 packages=(postgresql-15-postgis-3 gdal-bin libgeos-c1v5 libproj-dev gettext ffmpeg)
 command -v pg_lsclusters >/dev/null 2>&1 || packages+=(postgresql-15)
-[ "$WANT_BROWSER" = 1 ] && packages+=(chromium)
+# Korean fonts so browser screenshots show Hangul, not empty boxes.
+[ "$WANT_BROWSER" = 1 ] && packages+=(chromium fonts-nanum)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
