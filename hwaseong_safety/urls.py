@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hwaseong_safety import views
 
-admin.site.site_header = "화성시 스마트도시 통합운영센터"
-admin.site.site_title = "화성 안전귀가 관제"
-admin.site.index_title = "관리"
+admin.site.site_header = _("Hwaseong Smart City Integrated Operations Center")
+admin.site.site_title = _("Hwaseong safe-return control")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/cameras/", include("cameras.urls")),
+    path("demo/", include("cameras.demo_urls")),
     path("api/v1/", include("guardians.api_urls")),
     path("api/v1/", include("alerts.api_urls")),
     path("", include("guardians.page_urls")),

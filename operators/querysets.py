@@ -23,3 +23,12 @@ class CenterQuerySet(models.QuerySet):
         return self.annotate(distance=Distance("boundary", point)).order_by(
             GeometryDistance("boundary", point), "code"
         )
+
+    def with_distance(self, point: Point) -> CenterQuerySet:
+        """Annotate ``distance`` (a Distance, metres on the spheroid; 0 inside the boundary)."""
+        return self.annotate(distance=Distance("boundary", point))
+
+    def around(self, point: Point, meters: float) -> CenterQuerySet:
+        """Centers containing the point or within ``meters`` of it, nearest first, annotated
+        with ``distance``: everything routing needs in one index-backed query (ST_DWithin)."""
+        return self.within_band(point, meters).with_distance(point).order_by("distance", "code")

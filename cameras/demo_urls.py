@@ -1,0 +1,13 @@
+"""Demo-only endpoints (fake camera media for development); see cameras/demo.py."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from cameras import demo
+
+app_name = "demo"
+
+urlpatterns = [
+    path("cameras/<int:pk>/snapshot.svg", demo.camera_snapshot, name="camera-snapshot"),
+]
