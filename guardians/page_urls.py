@@ -1,5 +1,12 @@
+"""Public pages reached from SMS links (no login): decline being a guardian, follow a trip/alert."""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from guardians import pages
+
+urlpatterns = [
+    path("g/decline/<str:token>/", pages.decline, name="guardian-decline"),
+    path("t/<str:token>/", pages.tracking, name="guardian-tracking"),
+]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import transaction
@@ -35,3 +36,24 @@ def send_sms(message_id: int) -> None:
         message.provider_message_id = sent.provider_message_id
         message.sent_at = timezone.now()
         message.save(update_fields=["attempts", "transport", "status", "provider_message_id", "sent_at"])
+
+
+# Long enough that a task queued normally has run; short enough that a guardian waits at most
+# about a minute more when the broker was down.
+STALE_AFTER = timedelta(seconds=60)
+
+
+@shared_task
+def resend_stale_sms() -> int:
+    """Queue again every SMS still waiting well after it was written: its task was lost (broker
+    down at commit time) or failed transiently. ``send_sms`` is idempotent, so a message whose
+    first task is merely slow is still sent once."""
+    cutoff = timezone.now() - STALE_AFTER
+    ids = list(
+        SmsMessage.objects.filter(status=SmsStatus.QUEUED, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:1000]
+    )
+    for message_id in ids:
+        send_sms.delay(message_id)
+    return len(ids)

@@ -1,0 +1,89 @@
+"""Admin of app users, guardians and the SMS outbox. PIN hashes are never shown; SMS are history."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from guardians.models import Citizen, Guardian, SmsMessage
+from guardians.phones import mask
+
+
+class GuardianInline(admin.TabularInline):
+    model = Guardian
+    fields = ["name", "phone", "relation", "declined_at", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+    # Guardians are added from the app, which sends the SMS with the decline link.
+    def has_add_permission(self, request: HttpRequest, obj: Citizen | None = None) -> bool:
+        return False
+
+
+@admin.register(Citizen)
+class CitizenAdmin(admin.ModelAdmin):
+    list_display = ["name", "masked_phone", "is_active", "has_cancel_pin", "has_duress_pin", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "phone"]
+    # PIN hashes and the raw position stay out: staff need to know a PIN exists, never to see it.
+    fields = ["name", "phone", "home_center", "is_active", "has_cancel_pin", "has_duress_pin",
+              "last_location_at", "created_at"]
+    # The phone was verified by SMS: editing it here would skip that.
+    readonly_fields = ["phone", "has_cancel_pin", "has_duress_pin", "last_location_at", "created_at"]
+    inlines = [GuardianInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # citizens sign up in the app, by SMS code
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Citizen) -> str:
+        return mask(obj.phone)
+
+    @admin.display(description=_("cancel PIN set"), boolean=True)
+    def has_cancel_pin(self, obj: Citizen) -> bool:
+        return bool(obj.cancel_pin)
+
+    @admin.display(description=_("duress PIN set"), boolean=True)
+    def has_duress_pin(self, obj: Citizen) -> bool:
+        return bool(obj.duress_pin)
+
+
+@admin.register(Guardian)
+class GuardianAdmin(admin.ModelAdmin):
+    list_display = ["name", "masked_phone", "citizen", "relation", "declined_at", "created_at"]
+    list_filter = ["declined_at"]
+    search_fields = ["name", "phone", "citizen__name", "citizen__phone"]
+    list_select_related = ["citizen"]
+    fields = ["citizen", "name", "phone", "relation", "declined_at", "created_at"]
+    # The phone got the SMS with the decline link; a new number must come through the app.
+    readonly_fields = ["citizen", "phone", "declined_at", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # added from the app only, which sends the SMS with the decline link
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Guardian) -> str:
+        return mask(obj.phone)
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "masked_to", "purpose", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "purpose", "transport"]
+    search_fields = ["to", "provider_message_id"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("recipient"))
+    def masked_to(self, obj: SmsMessage) -> str:
+        return mask(obj.to)
+
+    # Read-only: the outbox is an audit trail of what was sent.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
+        return False
