@@ -1,0 +1,245 @@
+"""State changes of SOS alerts (Zulip-style ``do_*`` actions); views only parse and answer.
+
+Every action runs in one transaction: rows, timeline events, guardian SMS rows and the live
+alarm (published on commit) all happen together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alerts.events import publish_alert_event
+from alerts.locations import Fix
+from alerts.models import Alert, AlertEvent, AlertKind, AlertLocation, AlertStatus, Trip
+from alerts.placement import Placement, place, route
+from alerts.status import STALE_AFTER_S
+from alerts.texts import sos_body
+from guardians.models import Citizen
+from guardians.notify import notify_guardians
+
+logger = logging.getLogger(__name__)
+
+OPEN_STATUSES = (AlertStatus.RECEIVED, AlertStatus.CLAIMED, AlertStatus.ACKNOWLEDGED, AlertStatus.DISPATCHED)
+
+
+class WrongPin(Exception):
+    message = _("Incorrect PIN.")
+
+
+class AlertClosed(Exception):
+    message = _("This alert has already been closed by the control center.")
+
+
+def do_create_sos(
+    citizen: Citizen, client_id: uuid.UUID, trigger: str, fix: Fix | None, trip: Trip | None = None,
+    *, location_errors: dict | None = None,
+) -> tuple[Alert, bool]:
+    """Store an SOS, once per (citizen, client_id). Returns (alert, created).
+
+    A retry, even one racing the first request, gets the first alert back: the INSERT is the
+    arbiter (unique constraint), not a read before it.
+    """
+    existing = Alert.objects.filter(citizen=citizen, client_id=client_id).first()
+    if existing is not None:
+        return _retry_of(existing, fix), False
+    placement = place(citizen, fix.point if fix else None)
+    committed: list[Alert] = []
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    alert = Alert.objects.create(
+                        citizen=citizen, client_id=client_id, kind=AlertKind.SOS, trigger=trigger, trip=trip,
+                        center=placement.center, out_of_area=placement.out_of_area, **_fix_fields(fix),
+                    )
+            except IntegrityError:
+                # Only the unique (citizen, client_id) can fail here; the other request has
+                # committed, since PostgreSQL made our INSERT wait for it.
+                existing = Alert.objects.filter(citizen=citizen, client_id=client_id).first()
+                if existing is None:
+                    raise
+                return existing, False
+            # Runs first after commit: from here on the SOS is stored, whatever fails next.
+            transaction.on_commit(lambda: committed.append(alert))
+            alert.border_centers.set(placement.border_centers)
+            data = _created_data(citizen, placement, fix, trip)
+            if location_errors:
+                data["rejected_location"] = location_errors
+            AlertEvent.objects.create(alert=alert, kind="created", data=data)
+            if fix is not None:
+                _store_trail(alert, [fix])
+                remember_citizen_location(citizen.pk, fix)
+            publish_alert_event(alert, "created")  # before the SMS: it never raises
+            _notify_guardians_of_sos(alert)
+    except Exception:
+        # An after-commit step failed (the SMS task's broker is the same Redis as the live alarm):
+        # the SOS is stored and its SMS rows are queued for the outbox; answer 201 all the same.
+        if not committed:
+            raise
+        logger.exception("SOS %s stored; an after-commit step failed", committed[0].pk)
+    return alert, True
+
+
+def _notify_guardians_of_sos(alert: Alert) -> None:
+    """In a savepoint: a failure to tell the guardians must not take the SOS down with it."""
+    try:
+        with transaction.atomic():
+            notify_guardians(alert.citizen, "sos", lambda _guardian, link: sos_body(alert, link), alert=alert)
+    except Exception:
+        logger.exception("SOS %s: guardians could not be notified", alert.pk)
+        AlertEvent.objects.create(alert=alert, kind="guardians_not_notified")
+
+
+def _retry_of(alert: Alert, fix: Fix | None) -> Alert:
+    # The first attempt may have had no fix yet; a retry that has one is too good to throw away.
+    if fix is not None and alert.location is None:
+        do_add_alert_locations(alert, [fix])
+        alert.refresh_from_db()
+    return alert
+
+
+def _fix_fields(fix: Fix | None) -> dict:
+    if fix is None:
+        return {}
+    return {"location": fix.point, "accuracy": fix.accuracy, "location_source": fix.source,
+            "location_recorded_at": fix.recorded_at}
+
+
+def _created_data(citizen: Citizen, placement: Placement, fix: Fix | None, trip: Trip | None) -> dict:
+    data: dict = {
+        "routed_by": placement.routed_by,
+        "out_of_area": placement.out_of_area,
+        "distance_outside_m": _rounded(placement.distance_outside_m),
+        "border_centers": [center.code for center in placement.border_centers],
+        "trip": trip.pk if trip else None,
+    }
+    if fix is not None:
+        age = max(0, int((timezone.now() - fix.recorded_at).total_seconds()))
+        data.update(location_age_s=age, location_stale=age > STALE_AFTER_S)
+    elif placement.routed_by == "last_location":
+        data["last_location_at"] = citizen.last_location_at.isoformat() if citizen.last_location_at else None
+    return data
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _store_trail(alert: Alert, fixes: Sequence[Fix]) -> None:
+    AlertLocation.objects.bulk_create(
+        AlertLocation(alert=alert, location=f.point, accuracy=f.accuracy, source=f.source,
+                      recorded_at=f.recorded_at)
+        for f in fixes
+    )
+
+
+def remember_citizen_location(citizen_id: int, fix: Fix) -> None:
+    """Keep the citizen's last known location, newest measurement wins (batches arrive out of
+    order on flaky networks). One conditional UPDATE: safe against concurrent reports."""
+    Citizen.objects.filter(pk=citizen_id).filter(
+        Q(last_location_at__isnull=True) | Q(last_location_at__lt=fix.recorded_at)
+    ).update(last_location=fix.point, last_location_at=fix.recorded_at)
+
+
+def newest(fixes: Sequence[Fix]) -> Fix:
+    return max(fixes, key=lambda fix: fix.recorded_at)
+
+
+def do_add_alert_locations(alert: Alert, fixes: Sequence[Fix]) -> Alert:
+    """Add to the trail and move the alert to the newest fix; the alert follows the citizen into
+    another city's jurisdiction ("transferred"). Closed or cancelled alerts take nothing, quietly:
+    a duress alert must answer exactly like a cancelled one, and it does keep tracking."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("center").get(pk=alert.pk)
+        if alert.status not in OPEN_STATUSES:
+            return alert
+        _store_trail(alert, fixes)
+        latest = newest(fixes)
+        remember_citizen_location(alert.citizen_id, latest)
+        if alert.location_recorded_at is not None and latest.recorded_at <= alert.location_recorded_at:
+            return alert  # a late batch: trail only, the position stays
+        for field, value in _fix_fields(latest).items():
+            setattr(alert, field, value)
+        _reroute(alert, latest)
+        alert.save(update_fields=["location", "accuracy", "location_source", "location_recorded_at",
+                                  "center", "out_of_area", "updated_at"])
+    return alert
+
+
+def _reroute(alert: Alert, fix: Fix) -> str:
+    """Route the new position; record and publish what changed. Returns the published kind."""
+    routing = route(fix.point)
+    old = alert.center
+    if routing is None:
+        publish_alert_event(alert, "location")
+        return "location"
+    alert.center, alert.out_of_area = routing.center, routing.out_of_area
+    alert.border_centers.set(routing.neighbours)
+    if old is None:
+        AlertEvent.objects.create(alert=alert, kind="routed", data={"to": routing.center.code})
+        publish_alert_event(alert, "routed")
+        return "routed"
+    if old.pk != routing.center.pk:
+        AlertEvent.objects.create(alert=alert, kind="transferred",
+                                  data={"from": old.code, "to": routing.center.code,
+                                        "out_of_area": routing.out_of_area})
+        publish_alert_event(alert, "transferred", also_centers=[old.code])
+        return "transferred"
+    publish_alert_event(alert, "location")
+    return "location"
+
+
+def check_pin(citizen: Citizen, pin: str) -> str:
+    """"duress", "cancel", or raise WrongPin. The duress PIN is checked first; a citizen without
+    a cancel PIN cancels with any PIN (or none)."""
+    if pin and citizen.pin_matches("duress_pin", pin):
+        return "duress"
+    if not citizen.cancel_pin or citizen.pin_matches("cancel_pin", pin):
+        return "cancel"
+    raise WrongPin
+
+
+def do_cancel_alert(alert: Alert, pin: str) -> Alert:
+    """Cancel from the app. With the duress PIN the alert stays open, flagged duress, while the app
+    is answered exactly as for a real cancel. Idempotent: cancelling again changes nothing, but a
+    duress PIN always counts (a truly cancelled alert is reopened as duress). A duress alert can't
+    be undone from the app."""
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("citizen", "center").get(
+            pk=alert.pk)
+        if alert.status == AlertStatus.CLOSED and not alert.is_duress:
+            raise AlertClosed
+        outcome = check_pin(alert.citizen, pin)
+        now = timezone.now()
+        if outcome == "duress" and not alert.is_duress:
+            _mark_duress(alert, now)
+        elif outcome == "cancel" and not alert.is_duress and alert.status in OPEN_STATUSES:
+            alert.status, alert.cancelled_at = AlertStatus.CANCELLED, now
+            alert.save(update_fields=["status", "cancelled_at", "updated_at"])
+            AlertEvent.objects.create(alert=alert, kind="cancelled")
+            publish_alert_event(alert, "cancelled")
+    return alert
+
+
+def _mark_duress(alert: Alert, now: datetime) -> None:
+    reopened = alert.status == AlertStatus.CANCELLED
+    alert.is_duress = True
+    alert.cancelled_at = alert.cancelled_at or now  # what the app's "cancelled" shows
+    if reopened:
+        alert.status = AlertStatus.RECEIVED
+    alert.save(update_fields=["is_duress", "cancelled_at", "status", "updated_at"])
+    AlertEvent.objects.create(alert=alert, kind="duress", data={"reopened": reopened})
+    publish_alert_event(alert, "duress")
+
+
+def open_alerts_of_trip(trip: Trip, kind: str = AlertKind.OVERDUE_TRIP) -> list[Alert]:
+    return list(trip.alerts.filter(kind=kind, status__in=OPEN_STATUSES))
+

@@ -1,0 +1,80 @@
+"""The center's live alarm: one function publishes every alert event to the Channels groups.
+
+Publishing happens after commit and never fails the caller: the alert is already stored, and an
+operator console that missed a push still finds it by polling. If Redis is down we log and go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+
+from alerts.models import Alert
+from alerts.status import is_stale, location_age_s, operator_priority
+
+logger = logging.getLogger(__name__)
+
+# A hung Redis must not hold a request thread (and its SOS response) for long.
+PUBLISH_TIMEOUT_S = 2.0
+
+
+def center_group(code: str) -> str:
+    return f"center.{code}"
+
+
+def publish_alert_event(alert: Alert, kind: str, *, also_centers: Iterable[str] = ()) -> None:
+    """Tell the alert's center (and its border centers, and ``also_centers``, e.g. the center an
+    alert was transferred from) once the current transaction commits."""
+    alert_id, extra = alert.pk, tuple(also_centers)
+    transaction.on_commit(lambda: _publish(alert_id, kind, extra))
+
+
+def alert_payload(alert: Alert, kind: str) -> dict:
+    """What the console needs to raise the alarm; no name or phone number goes through Redis."""
+    location = alert.location
+    return {
+        "type": "alert.event",
+        "event": kind,
+        "alert": {
+            "id": alert.pk,
+            "kind": alert.kind,
+            "status": alert.status,
+            "is_duress": alert.is_duress,
+            "priority": operator_priority(alert),
+            "center": alert.center.code if alert.center else None,
+            "out_of_area": alert.out_of_area,
+            "border_centers": sorted(c.code for c in alert.border_centers.all()),
+            "latitude": location.y if location else None,
+            "longitude": location.x if location else None,
+            "accuracy": alert.accuracy,
+            "location_age_s": location_age_s(alert),
+            "location_stale": is_stale(alert),
+            "created_at": alert.created_at.isoformat(),
+            "sent_at": timezone.now().isoformat(),
+        },
+    }
+
+
+def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...]) -> None:
+    try:
+        alert = Alert.objects.select_related("center").prefetch_related("border_centers").get(pk=alert_id)
+        payload = alert_payload(alert, kind)
+        codes = {payload["alert"]["center"], *payload["alert"]["border_centers"], *also_centers} - {None}
+        layer = get_channel_layer()
+        if layer is None or not codes:
+            return
+        async_to_sync(_send_all)(layer, [center_group(code) for code in sorted(codes)], payload)
+    # Anything at all (Redis refused, timeout, a bad layer config): the SOS is stored and answered.
+    except Exception:
+        logger.exception("could not publish alert %s event %r to the live console", alert_id, kind)
+
+
+async def _send_all(layer: object, groups: list[str], payload: dict) -> None:
+    for group in groups:
+        await asyncio.wait_for(layer.group_send(group, payload), timeout=PUBLISH_TIMEOUT_S)

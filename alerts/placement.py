@@ -1,0 +1,42 @@
+"""Where an alert goes: routing with the fallbacks that make sure an SOS always has a home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Point
+
+from guardians.models import Citizen
+from operators.models import Center
+from operators.routing import NoCentersConfigured, Routing, route_point
+
+
+@dataclass(frozen=True)
+class Placement:
+    center: Center | None
+    out_of_area: bool
+    border_centers: tuple[Center, ...]
+    distance_outside_m: float | None
+    # How the center was chosen: "fix", "last_location", "home_center" or "none".
+    routed_by: str
+
+
+def route(point: Point) -> Routing | None:
+    """``route_point``, or None while no linked center exists (a fresh install must still store
+    the SOS; it is routed when a location comes after the centers are loaded)."""
+    try:
+        return route_point(point)
+    except NoCentersConfigured:
+        return None
+
+
+def place(citizen: Citizen, point: Point | None) -> Placement:
+    """The alert's own fix first, then the citizen's last known location, then the home center;
+    with none of those the alert is still accepted, with no center yet."""
+    for source, candidate in (("fix", point), ("last_location", citizen.last_location)):
+        if candidate is not None and (routing := route(candidate)) is not None:
+            return Placement(routing.center, routing.out_of_area, routing.neighbours,
+                             routing.distance_outside_m, source)
+    if citizen.home_center_id is not None:
+        return Placement(citizen.home_center, False, (), None, "home_center")
+    return Placement(None, False, (), None, "none")

@@ -1,0 +1,39 @@
+"""Guardian SMS texts (Korean, short: one LMS at most). Times are Seoul time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from alerts.models import Alert, Trip
+
+SEOUL = ZoneInfo("Asia/Seoul")
+PREFIX = "[화성 안전귀가]"
+
+
+def seoul_time(moment: datetime) -> str:
+    return moment.astimezone(SEOUL).strftime("%m/%d %H:%M")
+
+
+def sos_body(alert: Alert, url: str) -> str:
+    name = alert.citizen.name
+    center = alert.center
+    contact = f" {center.name} {center.phone}" if center and center.phone else ""
+    return (f"{PREFIX} 긴급 {name}님이 {seoul_time(alert.created_at)}에 긴급신고(SOS)를 했습니다. "
+            f"위치: {url} 관제센터{contact} / 위급 시 112")
+
+
+def trip_started_body(trip: Trip, url: str) -> str:
+    where = f" {trip.destination_name}(으)로" if trip.destination_name else ""
+    return (f"{PREFIX} {trip.citizen.name}님이{where} 귀가를 시작했습니다. "
+            f"도착 예정 {seoul_time(trip.expected_arrival)}. 위치 보기: {url}")
+
+
+def trip_arrived_body(trip: Trip) -> str:
+    where = f" {trip.destination_name}에" if trip.destination_name else ""
+    return f"{PREFIX} {trip.citizen.name}님이{where} 안전하게 도착했습니다."
+
+
+def trip_overdue_body(trip: Trip, url: str) -> str:
+    return (f"{PREFIX} {trip.citizen.name}님이 도착 예정 시각({seoul_time(trip.expected_arrival)})이 "
+            f"지나도록 도착하지 않아 관제센터에 알렸습니다. 위치: {url}")

@@ -1,0 +1,71 @@
+"""What every app endpoint of trips and alerts shares: bearer auth, own-objects-only, throttles."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from guardians.auth import AppTokenAuthentication, IsAppUser
+from guardians.models import Citizen
+
+logger = logging.getLogger(__name__)
+
+SOS_MIN_PER_MINUTE = 30
+
+
+class AppAPIView(APIView):
+    authentication_classes = [AppTokenAuthentication]
+    permission_classes = [IsAppUser]
+
+    @property
+    def citizen(self) -> Citizen:
+        return self.request.user.citizen
+
+    def get_own(self, queryset: QuerySet, pk: int) -> Model:
+        """The citizen's own object; anyone else's is a 404, never a 403 (ids don't leak)."""
+        obj = queryset.filter(pk=pk, citizen=self.citizen).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class CitizenRateThrottle(SimpleRateThrottle):
+    """Per citizen (``AppPrincipal`` has no ``pk`` for DRF's stock throttles). Fails open: the
+    counters live in Redis, and Redis being down must never stop an SOS."""
+
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        citizen = getattr(request.user, "citizen", None)
+        if citizen is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": citizen.pk}
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # any cache failure: let the request through
+            logger.exception("throttle %s unavailable; allowing the request", self.scope)
+            return True
+
+
+class SosThrottle(CitizenRateThrottle):
+    scope = "sos"
+
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
+        # A misconfigured rate must not starve a citizen in danger: never below 30 per minute.
+        num, duration = super().parse_rate(rate)
+        if num is None or duration is None or num * 60 / duration >= SOS_MIN_PER_MINUTE:
+            return num, duration
+        return SOS_MIN_PER_MINUTE, 60
+
+
+class PinThrottle(CitizenRateThrottle):
+    """Cancel attempts: slows PIN guessing on a stolen phone. A throttled cancel leaves the SOS
+    open, which is the safe side."""
+
+    scope = "alert_cancel"
+    rate = "10/minute"

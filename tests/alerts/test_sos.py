@@ -1,0 +1,202 @@
+"""POST /api/v1/alerts/: an SOS is stored once, routed, and never refused for its location."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from alerts.models import Alert, AlertEvent, AlertLocation, Disclosure, Trip
+from alerts.views_common import SosThrottle
+from guardians.models import SmsMessage
+from guardians.sms.transports import LocmemTransport
+from tests.alerts.conftest import (
+    BORDER_HWASEONG,
+    INSIDE_ANSAN,
+    INSIDE_HWASEONG,
+    SEA_WEST,
+    loc,
+    point,
+)
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/alerts/"
+
+
+def sos(client: APIClient, location: object = None, **fields: object):
+    body = {"client_id": str(fields.pop("client_id", uuid.uuid4())), "trigger": "shake", "location": location}
+    return client.post(URL, {**body, **fields}, format="json")
+
+
+def test_sos_with_a_fix_goes_to_the_center_containing_it(app, centers, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sos(app.client, loc(INSIDE_HWASEONG, accuracy=8, source="gnss"))
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "status", "center", "created_at"}
+    assert body["status"] == "received"
+    assert body["center"] == {"code": "41590", "name": "화성시"}
+    assert body["created_at"].endswith("+09:00")
+    alert = Alert.objects.get(pk=body["id"])
+    assert (alert.kind, alert.trigger, alert.out_of_area) == ("sos", "shake", False)
+    assert alert.location.equals_exact(point(INSIDE_HWASEONG), 1e-9) and alert.accuracy == 8
+    assert list(alert.border_centers.all()) == []
+    assert AlertLocation.objects.filter(alert=alert).count() == 1
+    created = AlertEvent.objects.get(alert=alert)
+    assert created.kind == "created" and created.data["routed_by"] == "fix"
+    app.citizen.refresh_from_db()
+    assert app.citizen.last_location.equals_exact(point(INSIDE_HWASEONG), 1e-9)
+    # The guardian: one Korean SMS with the name, the Seoul time, a tracking link and the center phone.
+    [sms] = LocmemTransport.outbox
+    seoul = timezone.localtime(alert.created_at).strftime("%H:%M")
+    assert "김화성" in sms["body"] and seoul in sms["body"] and "031-369-1234" in sms["body"]
+    assert "/t/" in sms["body"] and "긴급" in sms["body"]
+    assert Disclosure.objects.filter(citizen=app.citizen, alert=alert, purpose="sos").count() == 1
+
+
+def test_the_same_client_id_again_returns_the_first_alert_with_200(app, centers):
+    client_id = uuid.uuid4()
+    first = sos(app.client, loc(INSIDE_HWASEONG), client_id=client_id)
+    again = sos(app.client, loc(INSIDE_HWASEONG), client_id=client_id)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Alert.objects.count() == 1
+    assert SmsMessage.objects.filter(purpose="sos").count() == 1  # guardians told once
+
+
+def test_client_ids_are_per_user(app, other, centers):
+    client_id = uuid.uuid4()
+    assert sos(app.client, loc(INSIDE_HWASEONG), client_id=client_id).status_code == 201
+    assert sos(other.client, loc(INSIDE_HWASEONG), client_id=client_id).status_code == 201
+    assert Alert.objects.count() == 2
+
+
+def test_a_retry_with_a_fix_fills_in_an_alert_that_had_none(app, centers):
+    client_id = uuid.uuid4()
+    first = sos(app.client, None, client_id=client_id)
+    assert first.json()["center"] is None  # no fix, no last location, no home center
+    again = sos(app.client, loc(INSIDE_ANSAN), client_id=client_id)
+    assert again.status_code == 200
+    assert again.json()["center"]["code"] == "41270"
+    assert Alert.objects.get().location is not None
+
+
+def test_without_a_fix_the_last_known_location_routes_it(app, centers):
+    app.citizen.last_location = point(INSIDE_ANSAN)
+    app.citizen.last_location_at = timezone.now() - timedelta(hours=1)
+    app.citizen.home_center = centers["hwaseong"]
+    app.citizen.save()
+    response = sos(app.client, None)
+    assert response.status_code == 201
+    assert response.json()["center"]["code"] == "41270"
+    alert = Alert.objects.get()
+    assert alert.location is None  # the alert has no fix of its own
+    assert alert.events.get().data["routed_by"] == "last_location"
+
+
+def test_without_any_location_the_home_center_takes_it(app, centers):
+    app.citizen.home_center = centers["ansan"]
+    app.citizen.save()
+    response = sos(app.client)
+    assert response.status_code == 201
+    assert response.json()["center"] == {"code": "41270", "name": "안산시"}
+
+
+def test_with_nothing_at_all_it_is_still_accepted_with_no_center(app, db):
+    response = sos(app.client)  # not even a center in the database
+    assert response.status_code == 201
+    assert response.json()["center"] is None
+    assert Alert.objects.get().center is None
+
+
+def test_out_of_area_goes_to_the_nearest_center_flagged(app, centers):
+    response = sos(app.client, loc(SEA_WEST))
+    assert response.status_code == 201
+    assert response.json()["center"]["code"] == "41590"
+    alert = Alert.objects.get()
+    assert alert.out_of_area
+    assert alert.events.get().data["distance_outside_m"] == pytest.approx(26_600, rel=0.02)
+
+
+def test_in_the_border_band_the_neighbour_sees_it_too(app, centers):
+    response = sos(app.client, loc(BORDER_HWASEONG))
+    assert response.json()["center"]["code"] == "41590"
+    alert = Alert.objects.get()
+    assert [c.code for c in alert.border_centers.all()] == ["41270"]
+    assert not alert.out_of_area
+
+
+def test_a_stale_fix_is_kept_with_its_age(app, centers):
+    recorded = timezone.now() - timedelta(minutes=7)
+    response = sos(app.client, loc(INSIDE_HWASEONG, recorded_at=recorded.isoformat()))
+    assert response.status_code == 201
+    alert = Alert.objects.get()
+    assert alert.location_recorded_at == recorded
+    data = alert.events.get().data
+    assert data["location_stale"] is True and 415 <= data["location_age_s"] <= 430
+
+
+@pytest.mark.parametrize("bad", [
+    {"latitude": "NaN", "longitude": 126.87},
+    {"latitude": 91, "longitude": 126.87},
+    {"latitude": 37.17},
+    "somewhere",
+])
+def test_a_malformed_location_does_not_cost_the_sos(app, centers, bad):
+    app.citizen.home_center = centers["hwaseong"]
+    app.citizen.save()
+    response = sos(app.client, bad)
+    assert response.status_code == 201
+    assert response.json()["center"]["code"] == "41590"
+    alert = Alert.objects.get()
+    assert alert.location is None and "rejected_location" in alert.events.get().data
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"trigger": "shake"}, "client_id"),
+    ({"client_id": "not-a-uuid"}, "client_id"),
+    ({"client_id": str(uuid.uuid4()), "trigger": "timer"}, "trigger"),
+])
+def test_bad_request_fields_are_400_naming_the_field(app, centers, body, field):
+    response = app.client.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Alert.objects.exists()
+
+
+def test_someone_elses_trip_id_is_ignored_not_refused(app, other, centers):
+    theirs = Trip.objects.create(citizen=other.citizen, destination=point(INSIDE_HWASEONG),
+                                 expected_arrival=timezone.now() + timedelta(hours=1))
+    response = sos(app.client, loc(INSIDE_HWASEONG), trip=theirs.pk)
+    assert response.status_code == 201
+    assert Alert.objects.get().trip is None
+
+
+def test_own_trip_is_linked(app, centers):
+    mine = Trip.objects.create(citizen=app.citizen, destination=point(INSIDE_HWASEONG),
+                               expected_arrival=timezone.now() + timedelta(hours=1))
+    sos(app.client, loc(INSIDE_HWASEONG), trip=mine.pk)
+    assert Alert.objects.get().trip == mine
+
+
+def test_anonymous_and_staff_are_refused(client, centers):
+    assert APIClient().post(URL, {"client_id": str(uuid.uuid4())}, format="json").status_code == 401
+    client.force_login(make_staff("op", center=centers["hwaseong"]))
+    session = client.post(URL, {"client_id": str(uuid.uuid4())}, content_type="application/json")
+    assert session.status_code == 401  # a console session is no app token
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert bad.post(URL, {"client_id": str(uuid.uuid4())}, format="json").status_code == 401
+    assert not Alert.objects.exists()
+
+
+def test_the_sos_throttle_never_goes_below_30_per_minute():
+    throttle = SosThrottle()
+    assert throttle.parse_rate("5/minute") == (30, 60)
+    assert throttle.parse_rate("1/second") == (1, 1)
+    assert throttle.parse_rate("120/minute") == (120, 60)
+    assert throttle.num_requests == 120  # the configured "sos" scope

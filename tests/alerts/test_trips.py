@@ -1,0 +1,163 @@
+"""Safe-return trips: start (one active per user), positions, arrival, guardians told."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from alerts.models import Trip, TripLocation, TripStatus
+from guardians.models import SmsMessage
+from guardians.sms.transports import LocmemTransport
+from tests.alerts.conftest import INSIDE_ANSAN, INSIDE_HWASEONG, loc, make_app_user, point
+
+URL = "/api/v1/trips/"
+HOME = (37.21, 126.91)
+
+
+def start(user, **fields: object):
+    body = {
+        "location": loc(INSIDE_HWASEONG, accuracy=12),
+        "destination": {"latitude": HOME[0], "longitude": HOME[1]},
+        "destination_name": "집",
+        "expected_arrival": (timezone.now() + timedelta(minutes=30)).isoformat(),
+        **fields,
+    }
+    return user.client.post(URL, body, format="json")
+
+
+def at(minutes_ago: float) -> str:
+    return (timezone.now() - timedelta(minutes=minutes_ago)).isoformat()
+
+
+@pytest.mark.django_db
+def test_starting_a_trip(app, centers, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start(app)
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) >= {"id", "status", "destination", "destination_name", "expected_arrival", "started_at",
+                         "arrived_at", "last_location"}
+    assert body["status"] == "active" and body["arrived_at"] is None
+    assert body["destination"] == {"latitude": HOME[0], "longitude": HOME[1]}
+    assert body["last_location"] == {"latitude": INSIDE_HWASEONG[0], "longitude": INSIDE_HWASEONG[1]}
+    assert body["expected_arrival"].endswith("+09:00") and body["destination_name"] == "집"
+    assert TripLocation.objects.filter(trip_id=body["id"]).count() == 1
+    [sms] = LocmemTransport.outbox
+    assert "김화성" in sms["body"] and "귀가" in sms["body"] and "/t/" in sms["body"]
+    assert SmsMessage.objects.get().purpose == "trip_started"
+
+
+@pytest.mark.django_db
+def test_a_new_trip_ends_the_active_one(app, centers):
+    first = start(app).json()
+    second = start(app).json()
+    assert Trip.objects.get(pk=first["id"]).status == TripStatus.ENDED
+    assert Trip.objects.get(pk=first["id"]).ended_at is not None
+    assert Trip.objects.get(pk=second["id"]).status == TripStatus.ACTIVE
+    assert app.client.get(f"{URL}{first['id']}/").json()["status"] == "ended"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_starts_leave_exactly_one_active_trip(centers):
+    user = make_app_user()
+    barrier = threading.Barrier(4)
+    codes: list[int] = []
+
+    def go() -> None:
+        try:
+            barrier.wait()
+            codes.append(start(user).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert codes == [201] * 4
+    assert Trip.objects.filter(citizen=user.citizen, status=TripStatus.ACTIVE).count() == 1
+    assert Trip.objects.filter(citizen=user.citizen, status=TripStatus.ENDED).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fields, field", [
+    ({"expected_arrival": "2020-01-01T00:00:00+09:00"}, "expected_arrival"),
+    ({"expected_arrival": (timezone.now() + timedelta(hours=13)).isoformat()}, "expected_arrival"),
+    ({"destination": {"latitude": 37.2}}, "destination"),
+    ({"location": {"latitude": "NaN", "longitude": 126.87}}, "location"),
+    ({"location": None}, "location"),
+    ({"destination_name": "가" * 101}, "destination_name"),
+])
+def test_bad_trip_input_is_400_naming_the_field(app, centers, fields, field):
+    response = start(app, **fields)
+    assert response.status_code == 400 and field in response.json()
+    assert not Trip.objects.exists() and not SmsMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_trip_locations_newest_by_recorded_at(app, centers):
+    trip_id = start(app, location=loc(INSIDE_HWASEONG, recorded_at=at(5))).json()["id"]
+    newest = (37.205, 126.905)
+    response = app.client.post(f"{URL}{trip_id}/locations/", {"locations": [
+        loc(newest, recorded_at=at(1)), loc((37.2, 126.9), recorded_at=at(2))]}, format="json")
+    assert response.status_code == 202 and response.json() == {"accepted": 2}
+    trip = Trip.objects.get(pk=trip_id)
+    assert trip.last_location.equals_exact(point(newest), 1e-9)
+    assert trip.locations.count() == 3
+    app.citizen.refresh_from_db()
+    assert app.citizen.last_location.equals_exact(point(newest), 1e-9)
+    assert app.client.get(f"{URL}{trip_id}/").json()["last_location"] == {"latitude": newest[0],
+                                                                           "longitude": newest[1]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("locations", [
+    [{"latitude": "NaN", "longitude": 126.87}],
+    [loc(HOME, recorded_at=(timezone.now() + timedelta(minutes=10)).isoformat())],
+    [loc(INSIDE_ANSAN)] * 101,
+])
+def test_bad_trip_locations_store_nothing(app, centers, locations):
+    trip_id = start(app).json()["id"]
+    response = app.client.post(f"{URL}{trip_id}/locations/", {"locations": locations}, format="json")
+    assert response.status_code == 400 and "locations" in response.json()
+    assert TripLocation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_arriving(app, centers, django_capture_on_commit_callbacks):
+    trip_id = start(app).json()["id"]
+    LocmemTransport.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = app.client.post(f"{URL}{trip_id}/arrive")
+    assert response.status_code == 200
+    assert response.json()["status"] == "arrived" and response.json()["arrived_at"]
+    [sms] = LocmemTransport.outbox
+    assert "도착" in sms["body"] and "집" in sms["body"]
+    again = app.client.post(f"{URL}{trip_id}/arrive")
+    assert again.status_code == 200 and again.json() == response.json()
+    assert SmsMessage.objects.filter(purpose="trip_arrived").count() == 1
+    late = app.client.post(f"{URL}{trip_id}/locations/", {"locations": [loc(HOME)]}, format="json")
+    assert late.status_code == 409
+
+
+@pytest.mark.django_db
+def test_an_ended_trip_cannot_arrive(app, centers):
+    first = start(app).json()["id"]
+    start(app)
+    assert app.client.post(f"{URL}{first}/arrive").status_code == 409
+
+
+@pytest.mark.django_db
+def test_someone_elses_trip_is_404(app, other, centers):
+    theirs = start(other).json()["id"]
+    assert app.client.get(f"{URL}{theirs}/").status_code == 404
+    assert app.client.post(f"{URL}{theirs}/arrive").status_code == 404
+    response = app.client.post(f"{URL}{theirs}/locations/", {"locations": [loc(HOME)]}, format="json")
+    assert response.status_code == 404
+    trip = Trip.objects.get(pk=theirs)
+    assert trip.status == TripStatus.ACTIVE and trip.locations.count() == 1
