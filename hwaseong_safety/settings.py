@@ -119,7 +119,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "mark-overdue-trips": {
+        "task": "alerts.tasks.mark_overdue_trips", "schedule": 60.0, "options": {"expires": 55},
+    },
+    # Re-sends SMS rows whose task never ran (the broker was down when they were queued).
+    "resend-stale-sms": {
+        "task": "guardians.tasks.resend_stale_sms", "schedule": 60.0, "options": {"expires": 55},
+    },
+}
 
 AUTH_USER_MODEL = "operators.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,6 +179,9 @@ REST_FRAMEWORK = {
         "verify_phone": env.str("THROTTLE_VERIFY_PHONE", "20/hour"),
         "sos": env.str("THROTTLE_SOS", "120/minute"),
     },
+    # Reverse proxies in front of us: X-Forwarded-For is trusted for this many hops only, so a
+    # client can't pick its own throttle bucket. 0 (no proxy) trusts none.
+    "NUM_PROXIES": env.int("NUM_PROXIES", 0, min_value=0, max_value=5),
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -192,6 +203,8 @@ NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, mi
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.
 # Empty: maps draw boundaries and cameras as vector layers only (closed networks).
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")
+# A trip not arrived this long after its expected arrival becomes overdue.
+TRIP_OVERDUE_GRACE_MINUTES = env.int("TRIP_OVERDUE_GRACE_MINUTES", 10, min_value=0, max_value=120)
 # SMS: console (log), file (one JSON per message in SMS_FILE_DIR; the demo default), locmem (tests).
 SMS_TRANSPORT = env.str("SMS_TRANSPORT", "file")
 SMS_FILE_DIR = Path(env.str("SMS_FILE_DIR", str(BASE_DIR / "var" / "sms")))
