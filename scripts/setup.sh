@@ -70,7 +70,9 @@ fi
 req_hash=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$req_hash" ]; then
   log "installing Python packages"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+  # This machine's pip config names local mirrors that may be absent: drop only that warning.
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+    | { grep -v "^WARNING: Location 'file:" || true; }
   echo "$req_hash" > .venv/.requirements.sha256
 fi
 
