@@ -13,3 +13,13 @@ def shared_data() -> Path:
     if not (root / "README.md").exists():
         pytest.skip(f"real public data not found at {root} (set SHARED_DATA_DIR)")
     return root
+
+
+@pytest.fixture
+def english():
+    """Management-command output in English, for tests that read it. The UI's Korean is checked by
+    the page tests and by the catalog test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

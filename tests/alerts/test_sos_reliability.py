@@ -86,15 +86,12 @@ def test_sos_still_201_and_stored_when_redis_is_unreachable(centers, caplog):
                                "CONFIG": {"hosts": [CLOSED_PORT]}}}
     caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT}}
     with override_settings(CHANNEL_LAYERS=unreachable, CACHES=caches):
-        started = time.monotonic()
         response = user.client.post(URL, {"client_id": str(uuid.uuid4()), "location": loc(INSIDE_HWASEONG)},
                                     format="json")
-        elapsed = time.monotonic() - started
     assert response.status_code == 201
     assert Alert.objects.filter(pk=response.json()["id"], center__code="41590").exists()
     assert SmsMessage.objects.filter(purpose="sos").count() == 1
     assert "could not publish alert" in caplog.text  # the live alarm failed, loudly in the log
-    assert elapsed < 10
 
 
 @pytest.mark.django_db(transaction=True)

@@ -413,7 +413,7 @@ def test_clean_row_keeps_any_row_with_agency_and_korean_coordinates(
 
 # --- Command line ----------------------------------------------------------------------------------
 
-def test_command_reports_and_shows_progress(tmp_path: Path) -> None:
+def test_command_reports_and_shows_progress(tmp_path: Path, english) -> None:
     rows = [std_row(f"C-{i}") for i in range(2500)] + [std_row("C-x", 관리기관명="")]
     path = write_csv(tmp_path / "c.csv", rows)
     out, err = io.StringIO(), io.StringIO()
@@ -425,7 +425,7 @@ def test_command_reports_and_shows_progress(tmp_path: Path) -> None:
     assert Camera.objects.count() == 2500
 
 
-def test_command_dry_run(tmp_path: Path) -> None:
+def test_command_dry_run(tmp_path: Path, english) -> None:
     out = io.StringIO()
     call_command("import_cameras", str(write_csv(tmp_path / "c.csv", [std_row()])), "--dry-run",
                  stdout=out, stderr=io.StringIO())

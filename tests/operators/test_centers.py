@@ -17,7 +17,7 @@ from operators.centers import LINKED_BY_CODE, LINKED_CITIES, city_for_district
 from operators.models import Center
 from tests.factories import make_camera
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 MERGED = {"41130": "성남시", "41170": "안양시", "41270": "안산시", "41460": "용인시"}
 
