@@ -6,9 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from alerts.models import Alert, Trip
+from guardians.sms import SMS_PREFIX as PREFIX
 
 SEOUL = ZoneInfo("Asia/Seoul")
-PREFIX = "[화성 안전귀가]"
 
 
 def seoul_time(moment: datetime) -> str:
@@ -19,7 +19,7 @@ def sos_body(alert: Alert, url: str) -> str:
     name = alert.citizen.name
     center = alert.center
     contact = f" {center.name} {center.phone}" if center and center.phone else ""
-    return (f"{PREFIX} 긴급 {name}님이 {seoul_time(alert.created_at)}에 긴급신고(SOS)를 했습니다. "
+    return (f"{PREFIX} [긴급] {name}님이 {seoul_time(alert.created_at)}에 긴급신고(SOS)를 했습니다. "
             f"위치: {url} 관제센터{contact} / 위급 시 112")
 
 

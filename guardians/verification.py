@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from guardians.auth import issue_token
 from guardians.models import Citizen, PhoneVerification
-from guardians.sms import queue_sms
+from guardians.sms import SMS_PREFIX, queue_sms
 
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
@@ -44,7 +44,7 @@ def start_verification(phone: str, name: str) -> PhoneVerification:
         verification = PhoneVerification.objects.create(
             phone=phone, name=name, code_hash=_code_hash(phone, code), expires_at=now + CODE_TTL
         )
-        body = f"[화성안전귀가] 인증번호 [{code}]를 입력해 주세요. 5분 동안 유효합니다."
+        body = f"{SMS_PREFIX} 인증번호 [{code}]를 입력해 주세요. 5분 동안 유효합니다."
         queue_sms(phone, body, "verification")
     return verification
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from guardians.api import NOT_FOUND, UNAUTHORIZED
 from guardians.models import Citizen, Guardian
 from guardians.serializers import GuardianSerializer, field_errors
-from guardians.sms import queue_sms
+from guardians.sms import SMS_PREFIX, queue_sms
 from guardians.views_account import AppView
 
 MAX_GUARDIANS = 5
@@ -54,7 +54,7 @@ def add_guardian(citizen: Citizen, name: str, phone: str, relation: str = "") ->
             raise _duplicate_phone() from None
         queue_sms(
             phone,
-            f"[화성안전귀가] {citizen.name}님이 회원님을 보호자로 지정했습니다. 원치 않으시면: "
+            f"{SMS_PREFIX} {citizen.name}님이 회원님을 보호자로 지정했습니다. 원치 않으시면: "
             f"{decline_url(guardian)}",
             "guardian_added",
         )
