@@ -22,5 +22,7 @@ urlpatterns = [
     path("demo/", include("cameras.demo_urls")),
     path("api/v1/", include("guardians.api_urls")),
     path("api/v1/", include("alerts.api_urls")),
+    path("api/v1/console/", include("alerts.console_urls")),
     path("", include("guardians.page_urls")),
+    path("", include("operators.urls")),
 ]
