@@ -33,3 +33,17 @@ def test_home_is_korean_by_default_and_english_on_request(client) -> None:
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "통합운영센터" in korean
     assert "Integrated Operations Center" in english
+
+
+def test_schema_generates_without_warnings_and_validates() -> None:
+    """drf-spectacular's own checks: no guessed types, no name clashes, valid OpenAPI 3."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
