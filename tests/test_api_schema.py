@@ -28,11 +28,19 @@ def test_healthz_reports_database(client) -> None:
     assert response.json() == {"database": "ok"}
 
 
-def test_home_is_korean_by_default_and_english_on_request(client) -> None:
-    korean = client.get("/").content.decode()
-    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_pages_are_korean_even_for_an_english_browser_until_english_is_chosen(client) -> None:
+    korean = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "통합운영센터" in korean
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
     assert "Integrated Operations Center" in english
+
+
+def test_api_messages_follow_accept_language(client) -> None:
+    korean = client.get("/api/v1/cameras/nearest/").json()["detail"]
+    english = client.get("/api/v1/cameras/nearest/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert korean != english
+    assert english == "Authentication credentials were not provided."
 
 
 def test_schema_generates_without_warnings_and_validates() -> None:
