@@ -1,5 +1,10 @@
 """The center's live alarm: one function publishes every alert event to the Channels groups.
 
+Groups: ``center.<code>`` for each center concerned, and ``centers.all`` for consoles that watch
+every center (supervisors). The message carries ids and non-personal fields only; each console
+consumer re-reads the alert from the database, checks that its user may still see it, and adds
+what staff may see (docs/console-protocol.md).
+
 Publishing happens after commit and never fails the caller: the alert is already stored, and an
 operator console that missed a push still finds it by polling. If Redis is down we log and go on.
 """
@@ -15,7 +20,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from alerts.models import Alert
+from alerts.models import Alert, AlertEvent
 from alerts.status import is_stale, location_age_s, operator_priority
 
 logger = logging.getLogger(__name__)
@@ -24,15 +29,23 @@ logger = logging.getLogger(__name__)
 PUBLISH_TIMEOUT_S = 2.0
 
 
+ALL_CENTERS_GROUP = "centers.all"
+
+
 def center_group(code: str) -> str:
     return f"center.{code}"
 
 
-def publish_alert_event(alert: Alert, kind: str, *, also_centers: Iterable[str] = ()) -> None:
+def publish_alert_event(
+    alert: Alert, kind: str, *, also_centers: Iterable[str] = (), event: AlertEvent | None = None,
+    moved: tuple[str | None, str] | None = None,
+) -> None:
     """Tell the alert's center (and its border centers, and ``also_centers``, e.g. the center an
-    alert was transferred from) once the current transaction commits."""
+    alert was transferred from) once the current transaction commits. ``event`` is the timeline
+    entry the change made; ``moved`` is (from code, to code) of a transfer."""
     alert_id, extra = alert.pk, tuple(also_centers)
-    transaction.on_commit(lambda: _publish(alert_id, kind, extra))
+    meta = {"timeline_event_id": event.pk if event else None, "moved": list(moved) if moved else None}
+    transaction.on_commit(lambda: _publish(alert_id, kind, extra, meta))
 
 
 def alert_payload(alert: Alert, kind: str) -> dict:
@@ -61,15 +74,16 @@ def alert_payload(alert: Alert, kind: str) -> dict:
     }
 
 
-def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...]) -> None:
+def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...], meta: dict | None = None) -> None:
     try:
         alert = Alert.objects.select_related("center").prefetch_related("border_centers").get(pk=alert_id)
-        payload = alert_payload(alert, kind)
+        payload = alert_payload(alert, kind) | (meta or {})
         codes = {payload["alert"]["center"], *payload["alert"]["border_centers"], *also_centers} - {None}
         layer = get_channel_layer()
-        if layer is None or not codes:
+        if layer is None:
             return
-        async_to_sync(_send_all)(layer, [center_group(code) for code in sorted(codes)], payload)
+        groups = [center_group(code) for code in sorted(codes)] + [ALL_CENTERS_GROUP]
+        async_to_sync(_send_all)(layer, groups, payload)
     # Anything at all (Redis refused, timeout, a bad layer config): the SOS is stored and answered.
     except Exception:
         logger.exception("could not publish alert %s event %r to the live console", alert_id, kind)

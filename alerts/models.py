@@ -181,3 +181,31 @@ class Disclosure(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class EscalationAgency(models.TextChoices):
+    POLICE = "police", _("police (112)")
+    FIRE = "fire", _("fire service (119)")
+
+
+class EscalationStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+
+
+class Escalation(models.Model):
+    """A request from the console to hand an alert to the police or fire service. Stored first;
+    delivery to the agencies' systems comes later (and will add statuses)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalations")
+    agency = models.CharField(_("agency"), max_length=10, choices=EscalationAgency.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(_("status"), max_length=15, choices=EscalationStatus.choices,
+                              default=EscalationStatus.REQUESTED)
+    requested_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")

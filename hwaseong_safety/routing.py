@@ -1,5 +1,11 @@
-"""Websocket routes. The operator console consumer lands here with the console issue."""
+"""Websocket routes: the operator console (docs/console-protocol.md)."""
 
 from __future__ import annotations
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from operators.consumers import ConsoleConsumer
+
+websocket_urlpatterns = [
+    path("ws/console/", ConsoleConsumer.as_asgi()),
+]

@@ -1,0 +1,188 @@
+"""What operators do to an alert from the console (Zulip-style ``do_*`` actions).
+
+Each action locks the alert row (SELECT ... FOR UPDATE), so two operators acting at once are
+serialised by PostgreSQL: the second sees the first one's result and loses cleanly. Each one
+appends one AlertEvent and publishes the change after commit. Callers check visibility first
+(alerts.visibility); the actions check the alert's state and the claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alerts.actions import OPEN_STATUSES
+from alerts.events import publish_alert_event
+from alerts.models import Alert, AlertEvent, AlertStatus, Escalation
+from alerts.visibility import sees_all_centers
+from operators.models import Center, User
+
+# Statuses an action may still change; a citizen's cancel and a close end the alert.
+FINISHED = (AlertStatus.CLOSED, AlertStatus.CANCELLED)
+
+
+class ConsoleConflict(Exception):
+    """The alert's state forbids the action (HTTP 409)."""
+
+    code = "conflict"
+
+    def __init__(self, alert: Alert, message: object) -> None:
+        super().__init__(str(message))
+        self.alert = alert
+        self.message = message
+
+
+class AlreadyClaimed(ConsoleConflict):
+    code = "claimed"
+
+    def __init__(self, alert: Alert) -> None:
+        holder = alert.claimed_by
+        name = holder.get_full_name() or holder.username
+        super().__init__(alert, _("This alert has already been claimed by %(name)s.") % {"name": name})
+
+
+class AlertFinished(ConsoleConflict):
+    code = "finished"
+
+    def __init__(self, alert: Alert) -> None:
+        super().__init__(alert, _("This alert is already closed or was cancelled by the citizen."))
+
+
+class SameCenter(ConsoleConflict):
+    code = "same_center"
+
+    def __init__(self, alert: Alert) -> None:
+        super().__init__(alert, _("The alert is already with this center."))
+
+
+def _locked(alert: Alert) -> Alert:
+    # No joins: when the lock had to wait, PostgreSQL re-reads the locked row but not a joined one,
+    # so a select_related claimed_by could come back None for the claim that just won.
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+def _is_open(alert: Alert) -> bool:
+    # A duress alert is never finished by the citizen's "cancel": it is the one that matters most.
+    return alert.status in OPEN_STATUSES or (alert.is_duress and alert.status != AlertStatus.CLOSED)
+
+
+def _check_may_act(alert: Alert, user: User) -> None:
+    """Open, and not claimed by someone else (supervisors may act over anyone's claim)."""
+    if not _is_open(alert):
+        raise AlertFinished(alert)
+    if alert.claimed_by_id not in (None, user.pk) and not sees_all_centers(user):
+        raise AlreadyClaimed(alert)
+
+
+def _take(alert: Alert, user: User, now: datetime) -> AlertEvent | None:
+    """Claim an unclaimed alert for ``user`` on the way to another action (acting on an alert is
+    taking it on). Returns the claim's event, if one was made."""
+    _check_may_act(alert, user)
+    if alert.claimed_by_id is not None:
+        return None
+    alert.claimed_by, alert.claimed_at = user, now
+    if alert.status == AlertStatus.RECEIVED:
+        alert.status = AlertStatus.CLAIMED
+    alert.save(update_fields=["claimed_by", "claimed_at", "status", "updated_at"])
+    return AlertEvent.objects.create(alert=alert, kind="claimed", actor=user)
+
+
+def do_claim_alert(alert: Alert, user: User) -> tuple[Alert, AlertEvent]:
+    """Exactly one of several simultaneous claims wins; the others raise AlreadyClaimed naming the
+    winner. Claiming one's own claim again is a no-op returning the original claim event."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        if not _is_open(alert):
+            raise AlertFinished(alert)
+        if alert.claimed_by_id is not None and alert.claimed_by_id != user.pk:
+            raise AlreadyClaimed(alert)
+        event = _take(alert, user, timezone.now())
+        if event is None:
+            return alert, alert.events.filter(kind="claimed", actor=user).last()
+        publish_alert_event(alert, "claimed", event=event)
+    return alert, event
+
+
+def do_acknowledge_alert(alert: Alert, user: User) -> tuple[Alert, AlertEvent | None]:
+    """The center is on it: the app shows "in_progress". Never moves a dispatched alert back."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        claim = _take(alert, user, timezone.now())
+        if alert.status not in (AlertStatus.RECEIVED, AlertStatus.CLAIMED):
+            if claim is not None:  # e.g. an acknowledged alert just transferred in: the claim is news
+                publish_alert_event(alert, "claimed", event=claim)
+            return alert, claim
+        alert.status = AlertStatus.ACKNOWLEDGED
+        alert.save(update_fields=["status", "updated_at"])
+        event = AlertEvent.objects.create(alert=alert, kind="acknowledged", actor=user)
+        publish_alert_event(alert, "acknowledged", event=event)
+    return alert, event
+
+
+def do_add_note(alert: Alert, user: User, text: str) -> AlertEvent:
+    """Notes change no state; allowed on finished alerts too (the write-up often comes after)."""
+    with transaction.atomic():
+        event = AlertEvent.objects.create(alert=alert, kind="note", actor=user, data={"text": text})
+        publish_alert_event(alert, "note", event=event)
+    return event
+
+
+def do_escalate_alert(
+    alert: Alert, user: User, agencies: Iterable[str], reason: str,
+) -> tuple[Alert, AlertEvent, list[Escalation]]:
+    """Record a request to the police and/or fire service; the app shows "dispatched". Delivery to
+    the agencies is a separate step (a later issue) that reads the Escalation rows."""
+    agencies = sorted(set(agencies))
+    with transaction.atomic():
+        alert = _locked(alert)
+        _take(alert, user, timezone.now())
+        escalations = Escalation.objects.bulk_create(
+            Escalation(alert=alert, agency=agency, reason=reason, requested_by=user) for agency in agencies
+        )
+        alert.status = AlertStatus.DISPATCHED
+        alert.save(update_fields=["status", "updated_at"])
+        event = AlertEvent.objects.create(alert=alert, kind="escalated", actor=user,
+                                          data={"agencies": agencies, "reason": reason})
+        publish_alert_event(alert, "escalated", event=event)
+    return alert, event, escalations
+
+
+def do_transfer_alert(alert: Alert, user: User, center: Center) -> tuple[Alert, AlertEvent]:
+    """Hand the alert to another center. The old center is told (and then loses sight of it unless
+    it is in the border band); the claim is cleared for the new center's operators to take."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        _check_may_act(alert, user)  # no claim first: the claim is cleared for the new center anyway
+        old = alert.center
+        if old is not None and old.pk == center.pk:
+            raise SameCenter(alert)
+        alert.center, alert.claimed_by, alert.claimed_at = center, None, None
+        if alert.status == AlertStatus.CLAIMED:
+            alert.status = AlertStatus.ACKNOWLEDGED  # the app keeps showing "in_progress"
+        alert.save(update_fields=["center", "claimed_by", "claimed_at", "status", "updated_at"])
+        alert.border_centers.remove(center)
+        old_code = old.code if old else None
+        event = AlertEvent.objects.create(alert=alert, kind="transfer", actor=user,
+                                          data={"from": old_code, "to": center.code})
+        publish_alert_event(alert, "transfer", also_centers=[old_code] if old_code else [], event=event,
+                            moved=(old_code, center.code))
+    return alert, event
+
+
+def do_close_alert(alert: Alert, user: User, disposition: str, note: str = "") -> tuple[Alert, AlertEvent]:
+    """End the alert with what it turned out to be. A duress alert still reads "cancelled" in the
+    app (alerts.status.app_status)."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        now = timezone.now()
+        _take(alert, user, now)
+        alert.status, alert.closed_at, alert.disposition = AlertStatus.CLOSED, now, disposition
+        alert.save(update_fields=["status", "closed_at", "disposition", "updated_at"])
+        event = AlertEvent.objects.create(alert=alert, kind="closed", actor=user,
+                                          data={"disposition": disposition, "note": note})
+        publish_alert_event(alert, "closed", event=event)
+    return alert, event

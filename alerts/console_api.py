@@ -1,0 +1,136 @@
+"""HTTP API of the operator console (docs/console-protocol.md). Thin: find the alert the user may
+see, parse, call a ``do_*`` action, answer. Session auth with CSRF; center staff only."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alerts import console_actions as actions
+from alerts import console_serializers as s
+from alerts.models import Alert
+from alerts.visibility import open_queue, visible_alert
+from operators.models import Center
+from operators.permissions import IsCenterStaff
+
+TAGS = ["console"]
+ERRORS = {
+    403: OpenApiResponse(description="Not logged in, not center staff, or bad CSRF token."),
+    404: OpenApiResponse(description="No such alert, or not visible to you."),
+}
+CONFLICT = {409: OpenApiResponse(s.ConflictSerializer, description="Claimed by someone else, finished, "
+                                                                    "or already with that center.")}
+
+
+class ConsoleAPIView(APIView):
+    # Session only: an app token must never act as staff (it could not anyway: IsCenterStaff).
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsCenterStaff]
+
+    def get_alert(self, pk: int) -> Alert:
+        alert = visible_alert(self.request.user, pk)
+        if alert is None:
+            raise NotFound  # never 403: ids of other centers' alerts don't leak
+        return alert
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, actions.ConsoleConflict):
+            return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
+        return super().handle_exception(exc)
+
+    @staticmethod
+    def parsed(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+        body = serializer_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+
+def _conflict_body(exc: actions.ConsoleConflict) -> dict:
+    return {"detail": str(exc.message), "code": exc.code, "claimed_by": s.user_brief(exc.alert.claimed_by),
+            "status": exc.alert.status}
+
+
+def _result(alert: Alert, event: object, **extra: object) -> Response:
+    # Re-read with what the serializer needs: the action's copy was locked without its relations.
+    alert = s.console_alerts_queryset(Alert.objects.filter(pk=alert.pk)).get()
+    return Response(s.ActionResultSerializer({"alert": alert, "event": event}).data | extra)
+
+
+class QueueView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Open alerts queue",
+                   description="Your visible open alerts: duress first, then SOS, then overdue trips; "
+                               "oldest first within each.",
+                   responses={200: s.ConsoleAlertSerializer(many=True), 403: ERRORS[403]})
+    def get(self, request: Request) -> Response:
+        alerts = s.console_alerts_queryset(open_queue(request.user))
+        return Response(s.ConsoleAlertSerializer(alerts, many=True).data)
+
+
+class AlertDetailView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Alert detail", responses={200: s.AlertDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.alert_detail(self.get_alert(pk)))
+
+
+class ClaimView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Claim an alert", request=s.EmptySerializer,
+                   responses={200: s.ActionResultSerializer, **ERRORS, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        return _result(*actions.do_claim_alert(self.get_alert(pk), request.user))
+
+
+class AcknowledgeView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Acknowledge an alert (app: in_progress)", request=s.EmptySerializer,
+                   responses={200: s.ActionResultSerializer, **ERRORS, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        return _result(*actions.do_acknowledge_alert(self.get_alert(pk), request.user))
+
+
+class NotesView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Add a note to the timeline", request=s.NoteSerializer,
+                   responses={201: s.NoteResultSerializer, 400: OpenApiResponse(description="Bad text."),
+                              **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        alert = self.get_alert(pk)
+        event = actions.do_add_note(alert, request.user, self.parsed(s.NoteSerializer, request)["text"])
+        return Response(s.NoteResultSerializer({"event": event}).data, status=status.HTTP_201_CREATED)
+
+
+class EscalateView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Escalate to police and/or fire (app: dispatched)",
+                   request=s.EscalateSerializer,
+                   responses={200: s.EscalateResultSerializer, 400: OpenApiResponse(description="Bad body."),
+                              **ERRORS, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        body = self.parsed(s.EscalateSerializer, request)
+        alert, event, escalations = actions.do_escalate_alert(
+            self.get_alert(pk), request.user, body["agencies"], body["reason"])
+        return _result(alert, event, escalations=s.EscalationSerializer(escalations, many=True).data)
+
+
+class TransferView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Transfer to another center", request=s.TransferSerializer,
+                   responses={200: s.ActionResultSerializer,
+                              400: OpenApiResponse(description="Unknown center."), **ERRORS, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        alert = self.get_alert(pk)
+        code = self.parsed(s.TransferSerializer, request)["center"]
+        center = Center.objects.linked().filter(code=code).first()
+        if center is None:
+            raise serializers.ValidationError({"center": [s.UNKNOWN_CENTER]})
+        return _result(*actions.do_transfer_alert(alert, request.user, center))
+
+
+class CloseView(ConsoleAPIView):
+    @extend_schema(tags=TAGS, summary="Close with a disposition", request=s.CloseSerializer,
+                   responses={200: s.ActionResultSerializer, 400: OpenApiResponse(description="Bad body."),
+                              **ERRORS, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        body = self.parsed(s.CloseSerializer, request)
+        return _result(*actions.do_close_alert(self.get_alert(pk), request.user, body["disposition"],
+                                               body["note"]))

@@ -1,0 +1,256 @@
+"""Shapes of the operator console (docs/console-protocol.md): one Alert object for pushes,
+snapshot, queue, detail and action answers; request bodies of the actions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, EscalationAgency, Trip, TripStatus
+from alerts.serializers import CenterBriefSerializer
+from alerts.status import app_status, is_stale, location_age_s, operator_priority
+from cameras.api import NearbyCameraSerializer
+from cameras.models import Camera
+from guardians.phones import mask
+from operators.models import User
+
+UNKNOWN_CENTER = _("No linked center has this code.")
+ALERT_RELATED = ("center", "citizen", "claimed_by", "trip")
+DISPOSITIONS = ("false_alarm", "safe", "crime", "fire_disaster", "medical", "other")
+
+
+def user_brief(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or user.username}
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class LatLonSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(source="y")
+    longitude = serializers.FloatField(source="x")
+
+
+class CitizenBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class TripSummarySerializer(serializers.ModelSerializer):
+    # Plain strings, not model enums: several "status" enums would collide in the OpenAPI document.
+    status = serializers.CharField(help_text="active, arrived, overdue, ended")
+    destination = LatLonSerializer()
+
+    class Meta:
+        model = Trip
+        fields = ["id", "status", "destination_name", "destination", "expected_arrival", "overdue_at"]
+
+
+class ConsoleAlertSerializer(serializers.ModelSerializer):
+    """Staff-only: carries the citizen's name and phone, so it is built per socket, never in Redis."""
+
+    status = serializers.SerializerMethodField()
+    app_status = serializers.SerializerMethodField()
+    priority = serializers.SerializerMethodField()
+    center = CenterBriefSerializer(allow_null=True)
+    border_centers = CenterBriefSerializer(many=True)
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+    location_age_s = serializers.SerializerMethodField()
+    location_stale = serializers.SerializerMethodField()
+    received_at = serializers.DateTimeField(source="created_at")
+    claimed_by = serializers.SerializerMethodField()
+    citizen = CitizenBriefSerializer()
+    trip = TripSummarySerializer(allow_null=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id", "kind", "trigger", "status", "app_status", "is_duress", "priority", "center", "out_of_area",
+            "border_centers", "latitude", "longitude", "accuracy", "location_age_s", "location_stale",
+            "received_at", "updated_at", "claimed_by", "claimed_at", "closed_at", "disposition", "citizen",
+            "trip",
+        ]
+
+    def get_status(self, alert: Alert) -> str:
+        # Staff must always see that a duress alert is live, whatever the app shows.
+        if alert.is_duress and alert.status == AlertStatus.CANCELLED:
+            return AlertStatus.RECEIVED
+        return alert.status
+
+    def get_app_status(self, alert: Alert) -> str:
+        return app_status(alert)
+
+    def get_priority(self, alert: Alert) -> int:
+        return operator_priority(alert)
+
+    def get_latitude(self, alert: Alert) -> float | None:
+        return alert.location.y if alert.location else None
+
+    def get_longitude(self, alert: Alert) -> float | None:
+        return alert.location.x if alert.location else None
+
+    def get_location_age_s(self, alert: Alert) -> int | None:
+        return location_age_s(alert)
+
+    def get_location_stale(self, alert: Alert) -> bool:
+        return is_stale(alert)
+
+    def get_claimed_by(self, alert: Alert) -> dict | None:
+        return user_brief(alert.claimed_by)
+
+
+def console_alerts_queryset(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Everything ConsoleAlertSerializer reads, in a fixed number of queries."""
+    return queryset.select_related(*ALERT_RELATED).prefetch_related("border_centers")
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AlertEvent
+        fields = ["id", "kind", "actor", "data", "created_at"]
+
+    def get_actor(self, event: AlertEvent) -> dict | None:
+        return user_brief(event.actor)
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    agency = serializers.CharField(help_text="police or fire")
+    status = serializers.CharField(help_text="requested")
+    requested_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Escalation
+        fields = ["id", "agency", "reason", "status", "requested_by", "created_at"]
+
+    def get_requested_by(self, escalation: Escalation) -> dict | None:
+        return user_brief(escalation.requested_by)
+
+
+class ActionResultSerializer(serializers.Serializer):
+    alert = ConsoleAlertSerializer()
+    event = TimelineEventSerializer(allow_null=True)
+
+
+class EscalateResultSerializer(ActionResultSerializer):
+    escalations = EscalationSerializer(many=True)
+
+
+class NoteResultSerializer(serializers.Serializer):
+    event = TimelineEventSerializer()
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.ChoiceField(choices=["claimed", "finished", "same_center"])
+    claimed_by = UserBriefSerializer(allow_null=True)
+    status = serializers.CharField()
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+
+class EscalateSerializer(serializers.Serializer):
+    agencies = serializers.ListField(child=serializers.ChoiceField(choices=EscalationAgency.choices),
+                                     min_length=1, max_length=2)
+    reason = serializers.CharField(max_length=500)
+
+    def validate_agencies(self, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(_("Each agency may be named once."))
+        return value
+
+
+class TransferSerializer(serializers.Serializer):
+    center = serializers.CharField(max_length=10, help_text=_("Code of the center to hand the alert to."))
+
+
+class CloseSerializer(serializers.Serializer):
+    disposition = serializers.ChoiceField(choices=DISPOSITIONS)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class GuardianBriefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    relation = serializers.CharField()
+    phone = serializers.SerializerMethodField()
+
+    def get_phone(self, guardian: object) -> str:
+        return mask(guardian.phone)
+
+
+class EarlierAlertSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Alert
+        fields = ["id", "kind", "status", "is_duress", "received_at", "disposition"]
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    guardians = GuardianBriefSerializer(many=True)
+    active_trip = TripSummarySerializer(allow_null=True)
+    earlier_alerts = EarlierAlertSerializer(many=True)
+
+
+class TrailPointSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(source="location.y")
+    longitude = serializers.FloatField(source="location.x")
+    accuracy = serializers.FloatField(allow_null=True)
+    source = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+
+class AlertDetailSerializer(serializers.Serializer):
+    """GET alerts/{id}/: everything an operator needs on one screen. Built by ``alert_detail``."""
+
+    alert = ConsoleAlertSerializer()
+    person = PersonSerializer()
+    trail = TrailPointSerializer(many=True)
+    timeline = TimelineEventSerializer(many=True)
+    escalations = EscalationSerializer(many=True)
+    cameras = NearbyCameraSerializer(many=True)
+
+
+TRAIL_POINTS = 200
+EARLIER_ALERTS = 20
+
+
+def alert_detail(alert: Alert) -> dict:
+    citizen = alert.citizen
+    trail = list(alert.locations.order_by("-recorded_at", "-id")[:TRAIL_POINTS])[::-1]
+    cameras: list = []
+    if alert.location is not None:
+        cameras = Camera.objects.select_related("center").nearest(
+            alert.location, limit=settings.NEAREST_CAMERAS_DEFAULT,
+            radius=settings.NEAREST_CAMERAS_RADIUS_METERS)
+    person = {
+        "name": citizen.name, "phone": citizen.phone,
+        "guardians": citizen.guardians.filter(declined_at__isnull=True),
+        "active_trip": citizen.trips.filter(status=TripStatus.ACTIVE).first(),
+        "earlier_alerts": citizen.alerts.exclude(pk=alert.pk).order_by("-created_at", "-id")[:EARLIER_ALERTS],
+    }
+    return AlertDetailSerializer({
+        "alert": alert, "person": person, "trail": trail,
+        "timeline": alert.events.select_related("actor"),
+        "escalations": alert.escalations.select_related("requested_by"),
+        "cameras": cameras,
+    }).data

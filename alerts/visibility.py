@@ -1,0 +1,69 @@
+"""Who may see which alert: one rule for the console's HTTP API and its websocket alike.
+
+Center-bound staff see their center's alerts (an alert transferred to them is then theirs) and
+alerts in their border band; supervisors and system admins watch every center.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from alerts.models import Alert, AlertKind
+from operators.models import Role, User
+
+GLOBAL_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
+
+
+def is_console_user(user: object) -> bool:
+    """A logged-in, active member of center staff (app principals and anonymous never are)."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_center_staff", False))
+
+
+def sees_all_centers(user: User) -> bool:
+    return is_console_user(user) and (user.is_superuser or user.role in GLOBAL_ROLES)
+
+
+def may_open_console(user: object) -> bool:
+    """Staff with something to watch: a center-bound role without a center would see nothing."""
+    return is_console_user(user) and (sees_all_centers(user) or user.center_id is not None)
+
+
+def visible_alerts(user: User) -> QuerySet[Alert]:
+    """Every alert (any status) the user may see."""
+    alerts = Alert.objects.all()
+    if sees_all_centers(user):
+        return alerts
+    if not is_console_user(user) or user.center_id is None:
+        return alerts.none()
+    # A subquery, not a join: a join on border_centers would repeat alerts.
+    border = Alert.border_centers.through.objects.filter(center_id=user.center_id).values("alert_id")
+    return alerts.filter(Q(center_id=user.center_id) | Q(pk__in=border))
+
+
+def visible_alert(user: User, pk: int) -> Alert | None:
+    """The alert as stored now (with what the console shows of it), if the user may see it."""
+    alerts = visible_alerts(user).select_related("center", "citizen", "claimed_by", "trip")
+    return alerts.prefetch_related("border_centers").filter(pk=pk).first()
+
+
+def can_see(user: User, alert: Alert | int) -> bool:
+    """Asked of the database, not of a possibly stale object: transfers move alerts away."""
+    pk = alert if isinstance(alert, int) else alert.pk
+    return visible_alerts(user).filter(pk=pk).exists()
+
+
+def watched_center_codes(user: User) -> list[str] | None:
+    """The centers whose groups the user's console joins; None means every center."""
+    if sees_all_centers(user):
+        return None
+    return [user.center.code] if user.center_id else []
+
+
+def open_queue(user: User) -> QuerySet[Alert]:
+    """The user's open alerts as the console lists them: duress, then SOS, then overdue trips;
+    oldest first within each (the one waiting longest is the next to take)."""
+    from alerts.actions import OPEN_STATUSES  # actions imports a lot; visibility stays light
+
+    urgency = Case(When(is_duress=True, then=Value(0)), When(kind=AlertKind.SOS, then=Value(1)),
+                   default=Value(2), output_field=IntegerField())
+    return visible_alerts(user).filter(status__in=OPEN_STATUSES).order_by(urgency, "created_at", "id")
