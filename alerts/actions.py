@@ -181,6 +181,12 @@ def _reroute(alert: Alert, fix: Fix) -> str:
     if routing is None:
         publish_alert_event(alert, "location")
         return "location"
+    if alert.center_pinned and old is not None:
+        # An operator chose the center: it stays; the city the citizen is in sees it as a border.
+        watchers = {routing.center, *routing.neighbours} - {old}
+        alert.border_centers.set(sorted(watchers, key=lambda center: center.code))
+        publish_alert_event(alert, "location")
+        return "location"
     alert.center, alert.out_of_area = routing.center, routing.out_of_area
     alert.border_centers.set(routing.neighbours)
     if old is None:

@@ -161,9 +161,11 @@ def do_transfer_alert(alert: Alert, user: User, center: Center) -> tuple[Alert, 
         if old is not None and old.pk == center.pk:
             raise SameCenter(alert)
         alert.center, alert.claimed_by, alert.claimed_at = center, None, None
+        alert.center_pinned = True  # the next location report must not send it back
         if alert.status == AlertStatus.CLAIMED:
             alert.status = AlertStatus.ACKNOWLEDGED  # the app keeps showing "in_progress"
-        alert.save(update_fields=["center", "claimed_by", "claimed_at", "status", "updated_at"])
+        alert.save(update_fields=["center", "center_pinned", "claimed_by", "claimed_at", "status",
+                                  "updated_at"])
         alert.border_centers.remove(center)
         old_code = old.code if old else None
         event = AlertEvent.objects.create(alert=alert, kind="transfer", actor=user,

@@ -111,6 +111,9 @@ class Alert(models.Model):
     center = models.ForeignKey("operators.Center", verbose_name=_("center"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="alerts")
     out_of_area = models.BooleanField(_("out of area"), default=False)
+    # Set when an operator hands the alert to a center: from then on the citizen's position no
+    # longer moves it (the city it is in still sees it, as a border center).
+    center_pinned = models.BooleanField(_("center set by an operator"), default=False)
     # Neighbouring centers whose border band the position is in: they see the alert too.
     border_centers = models.ManyToManyField("operators.Center", blank=True, related_name="border_alerts",
                                             verbose_name=_("border centers"))

@@ -10,6 +10,7 @@ from django.test import Client
 
 from alerts.actions import do_cancel_alert
 from alerts.models import Alert, AlertKind, AlertStatus, Escalation
+from tests.alerts.conftest import loc
 from tests.console.conftest import (
     BORDER_HWASEONG,
     INSIDE_ANSAN,
@@ -233,3 +234,19 @@ def test_acknowledging_a_transferred_in_alert_claims_it(staff, centers):
     assert response.json()["alert"]["claimed_by"]["id"] == staff.ansan.pk
     assert response.json()["alert"]["status"] == "acknowledged"
     assert kinds(alert) == ["created", "claimed", "acknowledged", "transfer", "claimed"]
+
+
+def test_a_transferred_alert_stays_where_the_operator_put_it(staff, centers):
+    """After a hand-over the citizen's next position must not send the alert back; the city the
+    citizen is in keeps seeing it as a border center."""
+    app = make_app_user()
+    alert = raise_sos(INSIDE_HWASEONG, app=app)
+    assert post(logged_in(staff.hwaseong), alert, "transfer", {"center": "41270"}).status_code == 200
+    response = app.client.post(f"/api/v1/alerts/{alert.pk}/locations/",
+                               {"locations": [loc(INSIDE_HWASEONG)]}, format="json")
+    assert response.status_code == 202
+    alert.refresh_from_db()
+    assert alert.center.code == "41270"
+    assert list(alert.border_centers.values_list("code", flat=True)) == ["41590"]
+    assert [a["id"] for a in logged_in(staff.ansan).get(f"{BASE}/queue/").json()] == [alert.pk]
+    assert logged_in(staff.hwaseong).get(f"{BASE}/alerts/{alert.pk}/").status_code == 200
