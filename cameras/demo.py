@@ -1,16 +1,21 @@
-"""A fake camera snapshot for demos: an SVG with the camera's number, address and the current
-Seoul time, so a console refreshing it every second visibly "streams".
+"""Fake camera media for demos, never served in production (404), where media comes from the
+cameras themselves:
 
-Never served in production (404), where snapshots come from the cameras themselves.
+- a snapshot: an SVG with the camera's number, address and the current Seoul time, so a console
+  refreshing it every second visibly "streams";
+- live HLS test streams written by ``scripts/demo_streams.sh`` (ffmpeg) into ``var/streams/<n>/``
+  and served here, so the console's video wall plays real moving video through hls.js.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -60,3 +65,32 @@ def render_snapshot(camera: Camera, now: datetime) -> str:
         clock=escape(now.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S KST")),
         demo=escape(_("DEMO — not a live image")),
     )
+
+
+# How many streams scripts/demo_streams.sh runs by default (STREAMS=4); seed_demo cycles them.
+DEMO_STREAM_COUNT = 4
+STREAM_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t"}
+# Plain names only (index.m3u8, index12.ts): no path separators, no dot-dot.
+STREAM_FILE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(m3u8|ts)$")
+
+
+def streams_dir() -> Path:
+    return Path(getattr(settings, "DEMO_STREAMS_DIR", settings.BASE_DIR / "var" / "streams"))
+
+
+@require_safe
+def stream_file(request: HttpRequest, stream: str, filename: str) -> FileResponse:
+    if not demo_enabled() or not STREAM_FILE.match(filename):
+        raise Http404
+    path = streams_dir() / stream / filename
+    try:
+        handle = path.open("rb")
+    except OSError:  # not written yet, or just deleted by ffmpeg's delete_segments
+        raise Http404 from None
+    response = FileResponse(handle, content_type=STREAM_TYPES[path.suffix])
+    # The playlist changes every segment; segments never change once listed.
+    response["Cache-Control"] = "no-cache" if path.suffix == ".m3u8" else "max-age=60"
+    # hls.js fetches with XHR: a console opened as localhost while SITE_URL says 127.0.0.1 is
+    # cross-origin. Demo test pictures only, so any origin may read them.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -10,4 +10,5 @@ app_name = "demo"
 
 urlpatterns = [
     path("cameras/<int:pk>/snapshot.svg", demo.camera_snapshot, name="camera-snapshot"),
+    path("streams/<slug:stream>/<str:filename>", demo.stream_file, name="stream-file"),
 ]

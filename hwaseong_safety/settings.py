@@ -102,7 +102,9 @@ REDIS_URL = env.url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # No socket timeout: a console's receive waits on Redis for as long as it is idle, and
+        # redis-py's default 5 s read timeout would drop every quiet console (channels_redis #422).
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
     }
 }
 # Throttling counters and short-lived state; shared by every web process.
@@ -136,7 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "console"
 
 # --- Language and time: Korean first, Seoul time -----------------------------------------------
 LANGUAGE_CODE = "ko"

@@ -31,3 +31,15 @@ cp "$work/node_modules/leaflet/LICENSE" "$dest/LICENSE"
 version=$(node -p "require('$work/node_modules/leaflet/package.json').version")
 echo "$version" > "$dest/VERSION"
 echo "[vendor] leaflet $version -> $dest"
+
+# hls.js: HLS in browsers without native HLS (Chromium on Linux). The minified UMD build only;
+# the console uses the browser's own HLS where it has one (Safari, some Chromium builds).
+src="$work/node_modules/hls.js/dist"
+dest=static/vendor/hls.js
+rm -rf "$dest"
+mkdir -p "$dest"
+cp "$src/hls.min.js" "$dest/"
+cp "$work/node_modules/hls.js/LICENSE" "$dest/LICENSE"
+version=$(node -p "require('$work/node_modules/hls.js/package.json').version")
+echo "$version" > "$dest/VERSION"
+echo "[vendor] hls.js $version -> $dest"

@@ -17,7 +17,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.utils import translation
 
-from cameras.models import Camera
+from cameras.demo import DEMO_STREAM_COUNT
+from cameras.management.commands.seed_demo import DEMO_PLACES, DEMO_STREAM_CAMERAS_PER_PLACE
+from cameras.models import Camera, Status
 from operators.centers import LINKED_BY_CODE
 from operators.demo_staff import DEMO_PASSWORD, demo_accounts
 from operators.models import Center, Role, User
@@ -115,6 +117,7 @@ class TestSynthetic:
         assert "0 created, 0 updated, 18 unchanged" in output
         assert "Synthetic cameras created: 0" in output
         assert "Demo staff created: 0" in output
+        assert "Demo HLS stream URLs set: 0" in output
         assert list(Camera.objects.values_list("id", flat=True)) == ids_before
 
     def test_every_camera_has_a_working_demo_snapshot(self, client) -> None:
@@ -123,6 +126,19 @@ class TestSynthetic:
         assert camera.snapshot_url == f"{settings.SITE_URL}/demo/cameras/{camera.pk}/snapshot.svg"
         response = client.get(camera.snapshot_url.removeprefix(settings.SITE_URL))
         assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+
+    def test_cameras_at_the_demo_places_play_the_demo_streams(self) -> None:
+        streamed = Camera.objects.exclude(hls_url="")
+        assert streamed.count() == len(DEMO_PLACES) * DEMO_STREAM_CAMERAS_PER_PLACE
+        assert set(streamed.values_list("hls_url", flat=True)) == {
+            f"{settings.SITE_URL}/demo/streams/{n}/index.m3u8" for n in range(1, DEMO_STREAM_COUNT + 1)
+        }
+        for _name, longitude, latitude in DEMO_PLACES:
+            point = Point(longitude, latitude, srid=4326)
+            nearest = Camera.objects.filter(status=Status.ACTIVE).nearest(point, limit=4)
+            assert all(camera.hls_url for camera in nearest)
+        # Every camera keeps its moving snapshot too (the wall falls back to it).
+        assert not streamed.filter(snapshot_url="").exists()
 
     def test_demo_staff_exist_and_can_log_in(self, client) -> None:
         assert_demo_staff()

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import CharField, F, Value
@@ -18,8 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cameras.demo import DEMO_STREAM_COUNT
 from cameras.importing import import_cameras
-from cameras.models import Camera
+from cameras.models import Camera, Status
 from operators.centers import HWASEONG_CODE, CenterChanges, save_centers
 from operators.demo_staff import DEMO_PASSWORD, ensure_demo_staff
 from operators.management.commands.load_centers import default_boundary_file, describe, load_centers
@@ -35,6 +37,20 @@ REAL_AGENCY = "경기도 화성시청"
 # Real standard data says nothing about PTZ or AI: give every n-th real camera the capability so
 # the console has something to show.
 DEMO_PTZ_EVERY, DEMO_AI_EVERY = 4, 5
+
+
+# Where demo alerts are raised (real 화성시 landmarks, inside both the real and the synthetic
+# region): the cameras nearest each play the demo HLS streams of scripts/demo_streams.sh, so an
+# SOS there opens moving video on the console's wall. All other cameras keep the SVG snapshot.
+DEMO_PLACES: tuple[tuple[str, float, float], ...] = (
+    ("화성시청", 126.8314, 37.1995),
+    ("동탄역", 127.0964, 37.2002),
+    ("봉담읍 행정복지센터", 126.9513, 37.2170),
+    ("향남읍 행정복지센터", 126.9155, 37.1300),
+)
+# As many as the console shows around an alert (NEAREST_CAMERAS_DEFAULT): an SOS a few metres off
+# the place, nearer to a neighbouring pole, still opens mostly moving video.
+DEMO_STREAM_CAMERAS_PER_PLACE = 8
 
 
 def real_camera_file() -> Path:
@@ -69,6 +85,7 @@ class Command(BaseCommand):
                               % {"dir": settings.SHARED_DATA_DIR})
             self.seed_real()
         self.step(_("Demo snapshot URLs set"), give_demo_snapshots())
+        self.step(_("Demo HLS stream URLs set"), give_demo_streams())
         created = ensure_demo_staff()
         self.step(_("Demo staff created"), len(created), ", ".join(created))
         self.summary(time.perf_counter() - started)
@@ -160,3 +177,25 @@ def give_demo_capabilities() -> int:
         ptz_slot=F("id") % DEMO_PTZ_EVERY, ai_slot=F("id") % DEMO_AI_EVERY)
     ptz = real.filter(ptz_slot=0, has_ptz=False).update(has_ptz=True)
     return ptz + real.filter(ai_slot=0, has_ai=False).update(has_ai=True)
+
+
+def demo_stream_url(number: int) -> str:
+    path = reverse("demo:stream-file", kwargs={"stream": str(number), "filename": "index.m3u8"})
+    return settings.SITE_URL + path
+
+
+def give_demo_streams() -> int:
+    """Give the active cameras nearest each demo place a demo HLS URL, cycling through the
+    streams. Cameras that already have an HLS URL (a real one, or from an earlier run) keep it,
+    so a second run changes nothing."""
+    updated, stream = 0, 0
+    for _name, longitude, latitude in DEMO_PLACES:
+        point = Point(longitude, latitude, srid=4326)
+        active = Camera.objects.filter(status=Status.ACTIVE)
+        for camera in active.nearest(point, limit=DEMO_STREAM_CAMERAS_PER_PLACE):
+            stream += 1
+            if camera.hls_url:
+                continue
+            number = (stream - 1) % DEMO_STREAM_COUNT + 1
+            updated += Camera.objects.filter(pk=camera.pk, hls_url="").update(hls_url=demo_stream_url(number))
+    return updated

@@ -1,0 +1,152 @@
+"""The operator console page, its login, and the center boundaries it draws without tiles.
+
+Operators are not ``is_staff`` (the admin is for data maintenance), so the console has its own
+login page; the live data comes from the websocket and the console API, not from this page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from alerts.visibility import may_open_console, sees_all_centers
+from operators.models import Center, Role, User
+
+WALL_DEFAULT_TILES = 4
+# ~50 m of simplification, as the admin maps: boundaries only orient the operator.
+BOUNDARY_TOLERANCE_DEGREES = 0.0005
+
+
+class ConsoleLoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # settings.LOGIN_REDIRECT_URL is Django's /accounts/profile/; staff land on the console.
+        return reverse("console")
+
+
+class ConsoleLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("login")
+
+
+def staff_required(request: HttpRequest) -> None:
+    """403 for a logged-in user who is not control-center staff (no role, deactivated) or has
+    nothing to watch (an operator without a center): the same rule as the console's websocket."""
+    if not may_open_console(request.user):
+        raise PermissionDenied
+
+
+@require_safe
+@login_required(login_url=reverse_lazy("login"))
+def console(request: HttpRequest) -> HttpResponse:
+    staff_required(request)
+    config = console_config(request)
+    return render(request, "console/console.html", {"config": config, "watchable": config["centers"]})
+
+
+@require_safe
+@login_required(login_url=reverse_lazy("login"))
+@cache_control(private=True, max_age=3600)
+def center_boundaries(request: HttpRequest) -> JsonResponse:
+    """Every linked center's boundary, simplified, as GeoJSON (the map's base without tiles)."""
+    staff_required(request)
+    features: list[dict[str, Any]] = []
+    for center in Center.objects.order_by("code"):
+        geometry = center.boundary.simplify(BOUNDARY_TOLERANCE_DEGREES, preserve_topology=True)
+        features.append({
+            "type": "Feature",
+            "id": center.code,
+            "geometry": json.loads(geometry.geojson),
+            "properties": {"code": center.code, "name": center.name, "linked": center.is_linked},
+        })
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def console_config(request: HttpRequest) -> dict[str, Any]:
+    """Everything the console script needs, as one JSON object (json_script in the template)."""
+    user: User = request.user
+    linked = Center.objects.filter(is_linked=True).order_by("code")
+    centers = [{"code": c.code, "name": c.name} for c in linked]
+    return {
+        "user": {"id": user.pk, "name": user.get_full_name() or user.username, "role": user.role,
+                 "center": user.center.code if user.center else None},
+        "seesAll": sees_all_centers(user),
+        "centers": centers,
+        "urls": {
+            "socket": "/ws/console/",
+            "api": "/api/v1/console/",
+            "cameras": reverse("camera-geojson"),
+            "boundaries": reverse("console-centers"),
+            "login": reverse("login"),
+        },
+        "tileUrl": settings.MAP_TILE_URL,
+        "nearest": {"limit": settings.NEAREST_CAMERAS_DEFAULT,
+                    "radius": settings.NEAREST_CAMERAS_RADIUS_METERS},
+        "wallTiles": WALL_DEFAULT_TILES,
+        "labels": console_labels(),
+    }
+
+
+def console_labels() -> dict[str, Any]:
+    """Texts the scripts show, translated here because the JS has no catalog of its own."""
+    return {
+        "kind": {"sos": _("SOS"), "overdue_trip": _("Overdue trip"), "duress": _("Duress report")},
+        "trigger": {"shake": _("shake"), "button": _("button"), "other": _("other"),
+                    "timer": _("trip timer")},
+        "status": {
+            "received": _("received"), "claimed": _("claimed"), "acknowledged": _("acknowledged"),
+            "dispatched": _("dispatched"), "closed": _("closed"), "cancelled": _("cancelled"),
+        },
+        "disposition": {
+            "false_alarm": _("False alarm"), "safe": _("Confirmed safe"), "crime": _("Crime"),
+            "fire_disaster": _("Fire / disaster"), "medical": _("Medical"), "other": _("Other"),
+        },
+        "agency": {"police": _("Police (112)"), "fire": _("Fire service (119)")},
+        "event": {
+            "created": _("Received"), "routed": _("Routed"), "transferred": _("Transferred"),
+            "cancelled": _("Cancelled by the citizen"), "duress": _("Duress PIN used"),
+            "trip_arrived": _("Trip arrived"), "guardians_not_notified": _("Guardians not notified"),
+            "claimed": _("Claimed"), "acknowledged": _("Acknowledged"), "note": _("Note"),
+            "escalated": _("Escalated"), "transfer": _("Transferred"), "closed": _("Closed"),
+        },
+        "cameraStatus": {"active": _("active"), "offline": _("offline"), "maintenance": _("maintenance"),
+                         "retired": _("retired")},
+        "role": {r.value: str(r.label) for r in Role},
+        "tripState": {"active": _("walking"), "arrived": _("arrived"), "overdue": _("overdue"),
+                      "ended": _("ended")},
+        "guardians": _("Guardians"),
+        "trip": _("Safe-return trip"),
+        "destination": _("Destination"),
+        "expected": _("Expected arrival"),
+        "tripStatus": _("Trip status"),
+        "earlier": _("Earlier alerts"),
+        "noLocation": _("No location"),
+        "stale": _("stale"),
+        "unassigned": _("Unassigned"),
+        "noVideo": _("No video"),
+        "system": _("System"),
+        "newAlerts": _("New alerts waiting: %(n)s"),
+        "noAlerts": _("No open alerts"),
+        "offline": _("Connection lost — reconnecting…"),
+        "forbidden": _("This account may not use the console."),
+        "failed": _("The action failed: %(detail)s"),
+        "claimedBy": _("Already claimed by %(name)s"),
+        "noCameras": _("No cameras within %(m)s m"),
+        "outOfArea": _("out of area"),
+        "noneOnDuty": _("nobody"),
+        "allCenters": _("All centers"),
+        "confirmClose": _("Close this alert?"),
+        "meters": _("%(m)s m"),
+    }

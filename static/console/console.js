@@ -1,0 +1,245 @@
+/*
+ * The operator console: wires the queue, map, video wall and detail panel to the websocket and
+ * the console API (docs/console-protocol.md). The queue is replaced by each `snapshot` (sent on
+ * every (re)connect) and updated by pushes; the selected alert's detail is re-read over HTTP.
+ * A new alert is opened by itself when the operator has none open, cameras and all.
+ */
+(function () {
+  "use strict";
+
+  var POLL_OFFLINE_MS = 10000; // while the socket is away, the queue is polled over HTTP
+  var WATCH_KEY = "hs-console-watch";
+
+  var selectedId = null;
+  var detail = null;
+  var cameras = [];        // nearest cameras of the selected alert
+  var manualWall = false;  // the operator put a camera on the wall: stop following the nearest
+  var refreshTimer = null;
+
+  var queue = HS.queue.create({ onSelect: select });
+  var wall = HS.wall.create(document.getElementById("wall"));
+  var map = HS.map.create(document.getElementById("map"), { onCameraClick: cameraClicked });
+  var detailPanel = document.getElementById("detail");
+  HS.detail.bindActions(document.getElementById("actions"), function () { return selectedId; }, actionDone);
+
+  function onWall(id) { return wall.has(id); }
+
+  function drawCameras() {
+    map.showCameras(cameras, onWall);
+    HS.detail.renderCameraList(document.getElementById("camera-list"), cameras, { onWall: onWall, onPick: putOnWall });
+  }
+
+  function putOnWall(camera) {
+    manualWall = true;
+    wall.put(camera);
+    drawCameras();
+  }
+
+  function select(id) {
+    if (id !== selectedId) { manualWall = false; detail = null; }
+    selectedId = id;
+    queue.select(id);
+    load();
+  }
+
+  function load() {
+    var id = selectedId;
+    if (!id) return;
+    HS.api("GET", "alerts/" + id + "/").then(function (answer) {
+      if (id !== selectedId) return;
+      if (!answer.ok) { if (answer.status === 404) deselect(); return; }
+      show(answer.body);
+    });
+  }
+
+  // Re-read the open alert at most every 500 ms however many pushes come (a walking position).
+  function refreshSoon() {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(function () { refreshTimer = null; load(); }, 500);
+  }
+
+  function show(body) {
+    detail = body;
+    var alert = body.alert;
+    detailPanel.hidden = false;
+    document.body.classList.toggle("hs-open-duress", !!alert.is_duress);
+    var title = document.getElementById("alert-title");
+    title.textContent = (alert.is_duress ? HS.label("kind.duress") : HS.label("kind." + alert.kind)) +
+      " #" + alert.id + " · " + HS.label("status." + alert.status);
+    title.className = "hs-alert-title" + (alert.is_duress ? " hs-alert-title--duress" : "");
+    map.showAlert(body);
+    cameras = body.cameras || [];
+    if (!manualWall) wall.show(cameras);
+    drawCameras();
+    HS.detail.renderPerson(document.getElementById("person"), body);
+    HS.detail.renderTimeline(document.getElementById("timeline"), body.timeline);
+    var finished = alert.status === "closed" || alert.status === "cancelled";
+    var actions = document.getElementById("actions");
+    actions.classList.toggle("hs-actions--finished", finished);
+    // Buttons that would change nothing are off; the server still decides (409 on a race).
+    var mine = alert.claimed_by && alert.claimed_by.id === HS.config.user.id;
+    actions.querySelector("[data-action=claim]").disabled = finished || !!mine;
+    actions.querySelector("[data-action=acknowledge]").disabled =
+      finished || alert.status === "acknowledged" || alert.status === "dispatched";
+  }
+
+  function deselect() {
+    selectedId = null;
+    detail = null;
+    detailPanel.hidden = true;
+    document.getElementById("alert-title").textContent = "";
+    map.clear();
+    wall.clear();
+    cameras = [];
+    drawCameras();
+    queue.select(null);
+    openNext();
+  }
+
+  // Nothing open (or only a finished alert still on screen): open the most urgent waiting alert
+  // by itself, so its cameras are already up. An open alert the operator is on is never swapped.
+  function openNext() {
+    if (selectedId && queue.get(selectedId)) return;
+    var next = queue.first();
+    if (next) select(next.id);
+  }
+
+  function actionDone(body) {
+    if (body.alert) queue.upsert(body.alert, false);
+    load();
+  }
+
+  // A camera clicked on the map goes on the wall; one outside the nearest list is looked up
+  // (the map layer carries no stream URLs) at its own position (several cameras may share a
+  // pole), its distance measured from the alert.
+  function cameraClicked(id, latlng) {
+    var known = cameras.find(function (c) { return c.id === id; });
+    if (known) { putOnWall(known); return; }
+    var alert = detail && detail.alert;
+    HS.api("GET", "/api/v1/cameras/nearest/?limit=20&radius=5&latitude=" + latlng.lat + "&longitude=" + latlng.lng)
+      .then(function (answer) {
+        var camera = answer.ok && answer.body.find(function (c) { return c.id === id; });
+        if (!camera) return;
+        camera.distance_m = alert && alert.latitude !== null
+          ? map.map.distance([alert.latitude, alert.longitude], [camera.latitude, camera.longitude]) : null;
+        putOnWall(camera);
+      });
+  }
+
+  // --- Pushes ---------------------------------------------------------------------------------
+  function handle(message) {
+    switch (message.type) {
+      case "snapshot":
+        HS.setServerTime(message.server_time);
+        queue.replaceAll(message.alerts || []);
+        renderPresence(message.presence || {});
+        if (selectedId && !queue.get(selectedId)) refreshSoon(); // closed meanwhile: show its end
+        else if (selectedId) refreshSoon();
+        openNext();
+        break;
+      case "alert.created":
+        queue.upsert(message.alert, true);
+        openNext();
+        if (message.alert.id === selectedId) refreshSoon();
+        break;
+      case "alert.updated":
+      case "alert.claimed":
+        queue.upsert(message.alert, false);
+        if (message.alert.id === selectedId) refreshSoon();
+        openNext();
+        break;
+      case "alert.moved":
+        if (message.visible === false || !message.alert) {
+          queue.remove(message.alert_id);
+          if (message.alert_id === selectedId) deselect();
+        } else {
+          queue.upsert(message.alert, false);
+          if (message.alert.id === selectedId) refreshSoon();
+        }
+        break;
+      case "alert.timeline":
+        if (message.alert_id === selectedId) refreshSoon();
+        break;
+      case "presence":
+        renderPresence(message.presence || {});
+        break;
+      default:
+        break; // unknown types are ignored: the protocol may grow
+    }
+  }
+
+  function renderPresence(presence) {
+    var box = document.getElementById("presence");
+    var names = {};
+    HS.config.centers.forEach(function (c) { names[c.code] = c.name; });
+    var codes = Object.keys(presence).sort();
+    box.replaceChildren.apply(box, codes.map(function (code) {
+      var people = presence[code] || [];
+      var chip = HS.el("span", "hs-duty" + (code === HS.config.user.center ? " hs-duty--own" : ""));
+      chip.append(HS.el("strong", null, code === "*" ? HS.label("allCenters") : names[code] || code),
+                  HS.el("span", null, people.length ? people.map(function (p) { return p.name; }).join(", ") : HS.label("noneOnDuty")));
+      chip.title = people.map(function (p) { return p.name + " (" + HS.label("role." + p.role, p.role) + ")"; }).join("\n");
+      return chip;
+    }));
+  }
+
+  // --- Offline: poll the queue over HTTP until the socket is back -----------------------------
+  var pollTimer = null;
+  function poll() {
+    HS.api("GET", "queue/").then(function (answer) {
+      if (answer.ok) { queue.replaceAll(answer.body); openNext(); }
+    }, function () {});
+  }
+  var socket = HS.socket.connect({
+    onMessage: handle,
+    onOffline: function () { if (!pollTimer) pollTimer = setInterval(poll, POLL_OFFLINE_MS); },
+    onOnline: function () { clearInterval(pollTimer); pollTimer = null; },
+  });
+
+  // --- Controls -------------------------------------------------------------------------------
+  document.querySelectorAll("[data-layout]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var shown = wall.setLayout(Number(button.dataset.layout));
+      document.querySelectorAll("[data-layout]").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+      // Fill the new layout with what was shown, then the nearest cameras not yet shown.
+      var ids = new Set(shown.map(function (c) { return c.id; }));
+      wall.show(shown.concat(cameras.filter(function (c) { return !ids.has(c.id); })));
+      drawCameras();
+    });
+  });
+
+  var mute = document.getElementById("mute");
+  mute.addEventListener("click", function () {
+    if (document.body.classList.contains("hs-sound-blocked")) return; // this click unlocks audio
+    var muted = mute.getAttribute("aria-pressed") !== "true";
+    mute.setAttribute("aria-pressed", String(muted));
+    HS.setMuted(muted);
+  });
+
+  // Supervisors: which centers to watch (all by default), remembered in this browser.
+  var watch = document.getElementById("watch");
+  if (watch) {
+    var boxes = Array.from(watch.querySelectorAll("input[name=watch]"));
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem(WATCH_KEY) || "null"); } catch (error) { saved = null; }
+    if (Array.isArray(saved)) boxes.forEach(function (b) { b.checked = saved.indexOf(b.value) !== -1; });
+    var applyWatch = function () {
+      var chosen = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+      var all = chosen.length === boxes.length;
+      localStorage.setItem(WATCH_KEY, JSON.stringify(all ? null : chosen));
+      document.getElementById("watch-summary").textContent = all ? HS.label("allCenters")
+        : boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.parentNode.textContent.trim(); }).join(", ") || "—";
+      queue.setWatched(all ? null : new Set(chosen));
+    };
+    boxes.forEach(function (b) { b.addEventListener("change", applyWatch); });
+    applyWatch();
+  }
+
+  // For tests and the browser console: a read-only look at the state.
+  window.HSConsole = {
+    selectedId: function () { return selectedId; },
+    socketOpen: function () { return socket.isOpen(); },
+    beeps: HS.beepCount,
+    map: map.map,
+  };
+})();

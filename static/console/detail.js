@@ -1,0 +1,153 @@
+/*
+ * The selected alert: the person panel, the nearest-camera list, the timeline and the actions.
+ * Actions are HTTP POSTs to the console API (the websocket never carries actions); the answer is
+ * authoritative and the push that follows keeps the other consoles in step.
+ */
+(function () {
+  "use strict";
+
+  function dl(rows) {
+    var list = HS.el("dl", "hs-facts");
+    rows.forEach(function (pair) {
+      if (pair[1] === null || pair[1] === undefined || pair[1] === "") return;
+      list.append(HS.el("dt", null, pair[0]), HS.el("dd", null, pair[1]));
+    });
+    return list;
+  }
+
+  function renderPerson(box, detail) {
+    var person = detail.person || {};
+    var alert = detail.alert;
+    var header = HS.el("div", "hs-person__head");
+    if (alert.is_duress) header.append(HS.el("span", "hs-duress-badge", HS.label("kind.duress")));
+    header.append(HS.el("strong", "hs-person__name", person.name || (alert.citizen && alert.citizen.name) || "—"));
+    var phone = person.phone || (alert.citizen && alert.citizen.phone) || "";
+    var tel = HS.el("a", "hs-person__phone", phone);
+    tel.href = "tel:" + phone;
+    header.append(tel);
+    var parts = [header];
+
+    var guardians = HS.el("ul", "hs-guardians");
+    (person.guardians || []).forEach(function (g) {
+      guardians.append(HS.el("li", null, [g.name, g.relation, g.phone].filter(Boolean).join(" · ")));
+    });
+    if (!guardians.children.length) guardians.append(HS.el("li", "hs-empty", HS.label("noneOnDuty")));
+    parts.push(HS.el("h3", null, HS.label("guardians")), guardians);
+
+    var trip = person.active_trip || alert.trip;
+    if (trip) {
+      parts.push(HS.el("h3", null, HS.label("trip")), dl([
+        [HS.label("destination"), trip.destination_name || "—"],
+        [HS.label("expected"), HS.dateTime(trip.expected_arrival)],
+        [HS.label("tripStatus"), HS.label("tripState." + trip.status, trip.status)],
+      ]));
+    }
+    var earlier = HS.el("ul", "hs-earlier");
+    (person.earlier_alerts || []).forEach(function (a) {
+      earlier.append(HS.el("li", a.is_duress ? "hs-earlier--duress" : null,
+        HS.dateTime(a.received_at) + " " + (a.is_duress ? HS.label("kind.duress") : HS.label("kind." + a.kind, a.kind)) +
+        " · " + HS.label("status." + a.status, a.status) + (a.disposition ? " · " + HS.label("disposition." + a.disposition, a.disposition) : "")));
+    });
+    if ((person.earlier_alerts || []).length) parts.push(HS.el("h3", null, HS.label("earlier")), earlier);
+    box.replaceChildren.apply(box, parts);
+  }
+
+  function eventText(event) {
+    var data = event.data || {};
+    var bits = [];
+    if (data.text) bits.push(data.text);
+    if (data.agencies) bits.push(data.agencies.map(function (a) { return HS.label("agency." + a, a); }).join(", "));
+    if (data.reason) bits.push(data.reason);
+    if (data.disposition) bits.push(HS.label("disposition." + data.disposition, data.disposition));
+    if (data.note) bits.push(data.note);
+    if (data.from || data.to) {
+      var name = function (c) { return c && (c.name || c.code || c); };
+      bits.push((name(data.from) || "—") + " → " + (name(data.to) || "—"));
+    }
+    return bits.join(" · ");
+  }
+
+  function renderTimeline(list, events) {
+    list.replaceChildren.apply(list, (events || []).slice().reverse().map(function (event) {
+      var item = HS.el("li", "hs-event hs-event--" + event.kind);
+      item.dataset.eventId = event.id;
+      item.append(HS.el("time", null, HS.time(event.created_at)),
+                  HS.el("strong", null, HS.label("event." + event.kind, event.kind)),
+                  HS.el("span", "hs-event__actor", event.actor ? event.actor.name : HS.label("system")));
+      var text = eventText(event);
+      if (text) item.append(HS.el("span", "hs-event__text", text));
+      return item;
+    }));
+  }
+
+  function renderCameraList(list, cameras, options) {
+    if (!cameras.length) {
+      list.replaceChildren(HS.el("li", "hs-empty", HS.format(HS.label("noCameras"), { m: HS.config.nearest.radius })));
+      return;
+    }
+    list.replaceChildren.apply(list, cameras.map(function (camera, index) {
+      var item = HS.el("li", "hs-camera-item" + (options.onWall(camera.id) ? " hs-camera-item--on-wall" : ""));
+      item.dataset.cameraId = camera.id;
+      item.append(HS.el("span", "hs-camera-item__n", index + 1),
+                  HS.el("span", "hs-camera-item__name", camera.management_number || "#" + camera.id),
+                  HS.el("span", "hs-camera-item__distance", HS.meters(camera.distance_m)),
+                  HS.el("span", "hs-tile__status hs-tile__status--" + camera.status, HS.label("cameraStatus." + camera.status, camera.status)),
+                  HS.el("span", "hs-camera-item__address", camera.address || ""));
+      item.addEventListener("click", function () { options.onPick(camera); });
+      return item;
+    }));
+  }
+
+  // Wires the action buttons and forms to `currentId()`; `done(answer)` gets each success.
+  function bindActions(root, currentId, done) {
+    var error = document.getElementById("action-error");
+    var disposition = root.querySelector("select[name=disposition]");
+    Object.keys(HS.config.labels.disposition).forEach(function (key) {
+      var option = HS.el("option", null, HS.label("disposition." + key));
+      option.value = key;
+      disposition.append(option);
+    });
+
+    function post(action, body, form) {
+      var id = currentId();
+      if (!id) return;
+      error.textContent = "";
+      HS.api("POST", "alerts/" + id + "/" + action, body).then(function (answer) {
+        if (answer.ok) {
+          if (form) form.reset();
+          done(answer.body, action);
+          return;
+        }
+        var b = answer.body || {};
+        var detail = b.code === "claimed" && b.claimed_by
+          ? HS.format(HS.label("claimedBy"), { name: b.claimed_by.name })
+          : b.detail || Object.keys(b).map(function (k) { return k + ": " + [].concat(b[k]).join(" "); }).join("; ") || answer.status;
+        error.textContent = HS.format(HS.label("failed"), { detail: detail });
+      }, function () {
+        error.textContent = HS.format(HS.label("failed"), { detail: HS.label("offline") });
+      });
+    }
+
+    root.querySelectorAll("button[data-action]").forEach(function (button) {
+      button.addEventListener("click", function () { post(button.dataset.action, {}); });
+    });
+    root.querySelectorAll("form[data-action]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var data = new FormData(form);
+        var body = {};
+        if (form.dataset.action === "escalate") body = { agencies: data.getAll("agencies"), reason: data.get("reason") };
+        else data.forEach(function (value, key) { body[key] = value; });
+        if (form.dataset.action === "close" && !window.confirm(HS.label("confirmClose"))) return;
+        post(form.dataset.action, body, form);
+      });
+    });
+  }
+
+  HS.detail = {
+    renderPerson: renderPerson,
+    renderTimeline: renderTimeline,
+    renderCameraList: renderCameraList,
+    bindActions: bindActions,
+  };
+})();

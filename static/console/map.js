@@ -1,0 +1,140 @@
+/*
+ * The alert map. Closed networks: the base layer is the center's own tile server
+ * (MAP_TILE_URL) if there is one, else vector layers only — center boundaries and the camera
+ * layer — so the operator still knows where the point is. On top: the alert's position, its
+ * accuracy circle and trail, the trip's destination, and the nearest cameras with view cones.
+ */
+(function () {
+  "use strict";
+
+  var FALLBACK_CENTER = [37.1995, 126.8314]; // Hwaseong city hall
+  var CAMERA_LAYER_MIN_ZOOM = 15; // below this the bbox would hold thousands of cameras
+  var CONE_METERS = 60;
+  var DEFAULT_FOV = 60;
+  var EARTH_RADIUS = 6371008.8;
+
+  function offset(latlng, bearing, meters) {
+    var rad = (bearing * Math.PI) / 180;
+    var dLat = (meters * Math.cos(rad)) / EARTH_RADIUS;
+    var dLng = (meters * Math.sin(rad)) / (EARTH_RADIUS * Math.cos((latlng.lat * Math.PI) / 180));
+    return L.latLng(latlng.lat + (dLat * 180) / Math.PI, latlng.lng + (dLng * 180) / Math.PI);
+  }
+
+  function viewCone(latlng, bearing, fov) {
+    var style = { className: "hs-view-cone", interactive: false, weight: 1 };
+    if (fov !== null && fov >= 360) return L.circle(latlng, Object.assign({ radius: CONE_METERS / 2 }, style));
+    if (bearing === null || bearing === undefined) return null;
+    var width = fov === null || fov === undefined || fov <= 0 ? DEFAULT_FOV : fov;
+    var points = [latlng];
+    var steps = Math.max(4, Math.ceil(width / 5));
+    for (var i = 0; i <= steps; i++) points.push(offset(latlng, bearing - width / 2 + (width * i) / steps, CONE_METERS));
+    return L.polygon(points, style);
+  }
+
+  function create(element, options) {
+    var map = L.map(element, {
+      attributionControl: false, minZoom: 7, maxZoom: 19, center: FALLBACK_CENTER, zoom: 11,
+    });
+    if (HS.config.tileUrl) L.tileLayer(HS.config.tileUrl, { maxZoom: 19 }).addTo(map);
+    else element.classList.add("hs-map--no-tiles");
+    L.control.scale({ imperial: false }).addTo(map);
+
+    var boundaries = L.geoJSON(null, {
+      interactive: false,
+      style: function (feature) {
+        var own = feature.properties.code === HS.config.user.center;
+        return { className: own ? "hs-boundary hs-boundary--own" : "hs-boundary", weight: own ? 3 : 1.5 };
+      },
+    }).addTo(map);
+    HS.api("GET", HS.config.urls.boundaries).then(function (answer) {
+      if (answer.ok) boundaries.addData(answer.body);
+    });
+
+    // Every camera in view (small dots), from the GeoJSON endpoint, once zoomed in enough.
+    var cameraLayer = L.layerGroup().addTo(map);
+    var bboxRequest = 0;
+    function loadCameras() {
+      if (map.getZoom() < CAMERA_LAYER_MIN_ZOOM) { cameraLayer.clearLayers(); return; }
+      var b = map.getBounds();
+      var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (n) { return n.toFixed(6); });
+      var request = ++bboxRequest;
+      HS.api("GET", HS.config.urls.cameras + "?bbox=" + bbox.join(",")).then(function (answer) {
+        if (request !== bboxRequest || !answer.ok) return;
+        cameraLayer.clearLayers();
+        answer.body.features.forEach(function (feature) {
+          var c = feature.geometry.coordinates;
+          L.circleMarker([c[1], c[0]], { radius: 3, weight: 1, className: "hs-camera-dot hs-camera-dot--" + feature.properties.status })
+            .on("click", function (event) { options.onCameraClick(feature.id, event.latlng); })
+            .bindTooltip(feature.properties.management_number || String(feature.id))
+            .addTo(cameraLayer);
+        });
+      });
+    }
+    map.on("moveend", loadCameras);
+
+    var alertLayer = L.layerGroup().addTo(map);
+    var nearestLayer = L.layerGroup().addTo(map);
+    var shownAlertId = null;
+
+    function showAlert(detail) {
+      var alert = detail.alert;
+      alertLayer.clearLayers();
+      var trail = (detail.trail || []).map(function (fix) { return [fix.latitude, fix.longitude]; });
+      if (trail.length > 1) L.polyline(trail, { className: "hs-trail", weight: 3 }).addTo(alertLayer);
+      var trip = alert.trip;
+      if (trip && trip.destination) {
+        L.circleMarker([trip.destination.latitude, trip.destination.longitude], { radius: 7, className: "hs-destination" })
+          .bindTooltip(trip.destination_name || "").addTo(alertLayer);
+      }
+      if (alert.latitude === null || alert.latitude === undefined) { shownAlertId = alert.id; return; }
+      var here = L.latLng(alert.latitude, alert.longitude);
+      if (alert.accuracy) {
+        L.circle(here, { radius: alert.accuracy, className: "hs-accuracy-circle", weight: 1, interactive: false })
+          .addTo(alertLayer);
+      }
+      var icon = L.divIcon({
+        className: "hs-alert-marker" + (alert.is_duress ? " hs-alert-marker--duress" : ""),
+        html: "<span></span>", iconSize: [22, 22],
+      });
+      L.marker(here, { icon: icon, keyboard: false, zIndexOffset: 1000 }).addTo(alertLayer);
+      // Re-centre only for a newly shown alert: a moving position must not fight the operator's pan.
+      if (shownAlertId !== alert.id) frame(here, alert.accuracy, detail.cameras || []);
+      else if (!map.getBounds().contains(here)) map.panTo(here);
+      shownAlertId = alert.id;
+    }
+
+    // A newly opened alert: its position, accuracy and the nearest cameras all in view.
+    function frame(here, accuracy, cameras) {
+      var bounds = here.toBounds(Math.max(2 * (accuracy || 0), 120));
+      cameras.slice(0, HS.config.wallTiles).forEach(function (c) { bounds.extend([c.latitude, c.longitude]); });
+      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 18 });
+    }
+
+    function showCameras(cameras, onWall) {
+      nearestLayer.clearLayers();
+      cameras.forEach(function (camera, index) {
+        var at = L.latLng(camera.latitude, camera.longitude);
+        var cone = viewCone(at, camera.bearing, camera.field_of_view);
+        if (cone) cone.addTo(nearestLayer);
+        var icon = L.divIcon({
+          className: "hs-camera-marker hs-camera-marker--" + camera.status + (onWall(camera.id) ? " hs-camera-marker--on-wall" : ""),
+          html: "<span>" + (index + 1) + "</span>", iconSize: [22, 22],
+        });
+        L.marker(at, { icon: icon, title: camera.management_number || String(camera.id) })
+          .on("click", function () { options.onCameraClick(camera.id, at); })
+          .addTo(nearestLayer);
+      });
+    }
+
+    function clear() {
+      alertLayer.clearLayers();
+      nearestLayer.clearLayers();
+      shownAlertId = null;
+    }
+
+    setTimeout(function () { map.invalidateSize(); }, 0);
+    return { map: map, showAlert: showAlert, showCameras: showCameras, clear: clear };
+  }
+
+  HS.map = { create: create };
+})();

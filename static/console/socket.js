@@ -1,0 +1,109 @@
+/*
+ * The console's websocket (docs/console-protocol.md): reconnects by itself with backoff
+ * (1, 2, 5, 10 s), shows the offline banner while away, and hands every message to onMessage.
+ * Every (re)connect starts with a fresh snapshot from the server, so nothing is lost meanwhile.
+ * 4401 (not logged in) goes to the login page and 4403 (not allowed) stops: retrying won't help.
+ */
+(function () {
+  "use strict";
+
+  var BACKOFF_S = [1, 2, 5, 10];
+  var PING_EVERY_MS = 25000;
+  var PONG_TIMEOUT_MS = 10000;
+  // A server restart or a dropped proxy connection is often back within a second: the banner
+  // shows only if we are still away after this, so operators are not trained to ignore it.
+  var OFFLINE_GRACE_MS = 2000;
+
+  function connect(options) {
+    var banner = document.getElementById("offline-banner");
+    var attempt = 0;
+    var socket = null;
+    var pingTimer = null;
+    var pongTimer = null;
+    var stopped = false;
+    var everOpen = false;
+    var offlineTimer = null;
+
+    function url() {
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      return scheme + location.host + HS.config.urls.socket;
+    }
+
+    function showOffline(text) {
+      banner.textContent = text;
+      banner.hidden = false;
+      document.body.classList.add("hs-offline");
+      if (options.onOffline) options.onOffline();
+    }
+
+    function open() {
+      if (stopped) return;
+      socket = new WebSocket(url());
+      socket.onopen = function () {
+        attempt = 0;
+        everOpen = true;
+        clearTimeout(offlineTimer);
+        offlineTimer = null;
+        banner.hidden = true;
+        document.body.classList.remove("hs-offline");
+        clearInterval(pingTimer);
+        pingTimer = setInterval(ping, PING_EVERY_MS);
+        if (options.onOnline) options.onOnline();
+      };
+      socket.onmessage = function (event) {
+        var message;
+        try { message = JSON.parse(event.data); } catch (error) { return; }
+        if (message.type === "pong") clearTimeout(pongTimer);
+        options.onMessage(message);
+      };
+      socket.onclose = function (event) {
+        clearInterval(pingTimer);
+        clearTimeout(pongTimer);
+        socket = null;
+        if (event.code === 4401) {
+          stopped = true;
+          location.assign(HS.config.urls.login + "?next=" + encodeURIComponent(location.pathname));
+          return;
+        }
+        if (event.code === 4403) {
+          stopped = true;
+          showOffline(HS.label("forbidden"));
+          return;
+        }
+        if (!offlineTimer) {
+          offlineTimer = setTimeout(function () { showOffline(HS.label("offline")); }, everOpen ? OFFLINE_GRACE_MS : 0);
+        }
+        var delay = BACKOFF_S[Math.min(attempt, BACKOFF_S.length - 1)];
+        attempt += 1;
+        setTimeout(open, delay * 1000);
+      };
+    }
+
+    // A half-open TCP connection (a cable pulled, a NAT timeout) never fires onclose by itself:
+    // no pong in time means the socket is dead, so close it and let the backoff reconnect.
+    function ping() {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return;
+      socket.send(JSON.stringify({ type: "ping" }));
+      clearTimeout(pongTimer);
+      pongTimer = setTimeout(function () { if (socket) socket.close(); }, PONG_TIMEOUT_MS);
+    }
+
+    function send(message) {
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+    }
+
+    // A tab that slept (laptop lid, background throttling) may have missed pushes.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") send({ type: "resync" });
+    });
+
+    open();
+    return {
+      send: send,
+      isOpen: function () { return !!socket && socket.readyState === WebSocket.OPEN; },
+      everOpen: function () { return everOpen; },
+    };
+  }
+
+  HS.socket = { connect: connect };
+})();
