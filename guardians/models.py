@@ -119,6 +119,12 @@ class SmsMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Until then the row belongs to an attempt in flight or a scheduled retry: nobody else sends
+    # it. Set by the claim (a conditional UPDATE), so no row lock is held across the HTTP call.
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    # Attempts made on the primary transport before switching to SMS_FALLBACK_TRANSPORT; null
+    # while still on the primary.
+    fallback_after = models.PositiveSmallIntegerField(_("fallback after attempts"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

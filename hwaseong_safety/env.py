@@ -63,6 +63,20 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is above the maximum {max_value}")
         return number
 
+    def float(self, name: str, default: float, *, min_value: float | None = None) -> float:
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ImproperlyConfigured(f"{name}={value!r} is not a finite number")
+        if min_value is not None and number < min_value:
+            raise ImproperlyConfigured(f"{name}={number} is below the minimum {min_value}")
+        return number
+
     def list(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None:

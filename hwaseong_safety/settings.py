@@ -211,6 +211,33 @@ TRIP_OVERDUE_GRACE_MINUTES = env.int("TRIP_OVERDUE_GRACE_MINUTES", 10, min_value
 # SMS: console (log), file (one JSON per message in SMS_FILE_DIR; the demo default), locmem (tests).
 SMS_TRANSPORT = env.str("SMS_TRANSPORT", "file")
 SMS_FILE_DIR = Path(env.str("SMS_FILE_DIR", str(BASE_DIR / "var" / "sms")))
+# Real providers (docs/sms.md): http (a generic gateway) or naver_sens; a fallback transport takes
+# over when the primary gives up.
+SMS_FALLBACK_TRANSPORT = env.str("SMS_FALLBACK_TRANSPORT", "")
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", 6, min_value=1, max_value=20)
+SMS_FALLBACK_AFTER = env.int("SMS_FALLBACK_AFTER", 3, min_value=1, max_value=20)
+SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", 5, min_value=1, max_value=600)
+SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", 5.0, min_value=0.1)
+# How long one send attempt owns its row; must stay above the HTTP timeout.
+SMS_SEND_LEASE_SECONDS = env.int("SMS_SEND_LEASE_SECONDS", 60, min_value=5)
+if SMS_SEND_LEASE_SECONDS <= SMS_HTTP_TIMEOUT:
+    raise ImproperlyConfigured("SMS_SEND_LEASE_SECONDS must be longer than SMS_HTTP_TIMEOUT")
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", "")
+SMS_HTTP_METHOD = env.str("SMS_HTTP_METHOD", "POST")
+SMS_HTTP_BODY_TEMPLATE = env.str(
+    "SMS_HTTP_BODY_TEMPLATE", '{"to": "{to}", "text": "{body}", "type": "{type}"}'
+)
+SMS_HTTP_AUTH_HEADER = env.str("SMS_HTTP_AUTH_HEADER", "Authorization")
+SMS_HTTP_AUTH_VALUE = env.str("SMS_HTTP_AUTH_VALUE", "")
+SMS_HTTP_ID_PATH = env.str("SMS_HTTP_ID_PATH", "id")
+SMS_HTTP_IDEMPOTENCY_HEADER = env.str("SMS_HTTP_IDEMPOTENCY_HEADER", "")
+SMS_HTTP_RECIPIENT_ERROR_STATUSES = env.list("SMS_HTTP_RECIPIENT_ERROR_STATUSES", [])
+SMS_SENS_BASE_URL = env.str("SMS_SENS_BASE_URL", "https://sens.apigw.ntruss.com")
+SMS_SENS_SERVICE_ID = env.str("SMS_SENS_SERVICE_ID", "")
+SMS_SENS_ACCESS_KEY = env.str("SMS_SENS_ACCESS_KEY", "")
+SMS_SENS_SECRET_KEY = env.str("SMS_SENS_SECRET_KEY", "")
+SMS_SENS_FROM = env.str("SMS_SENS_FROM", "")
+SMS_SENS_LMS_SUBJECT = env.str("SMS_SENS_LMS_SUBJECT", "화성안전귀가")
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Production hardening ----------------------------------------------------------------------
@@ -238,4 +265,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    # httpx logs every request line at INFO; provider URLs are noise in an operations log.
+    "loggers": {"httpx": {"level": "WARNING"}},
 }

@@ -1,30 +1,45 @@
 """SMS transports: a registry of small classes chosen by ``settings.SMS_TRANSPORT``.
 
-The escalation issue adds real Korean providers (HTTP) and a fallback; they raise
-``TransportError(permanent=...)`` so the outbox knows whether to retry.
+Each ``send(to, body, key=...)`` returns ``Sent`` or raises ``TransportError``:
+
+* ``permanent=False`` — worth trying again later (5xx, 408, 429, timeout, connection error);
+* ``permanent=True`` — this transport will not send it (auth, configuration, 4xx);
+* ``message_fault=True`` (implies permanent) — the message itself is refused (invalid recipient,
+  too long): no transport can send it, so the fallback is not tried either.
+
+``key`` is stable for one message across all its attempts (``sms-<id>``): transports whose
+provider supports an idempotency key send it, so a retry after a crash is not a second SMS.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
+import re
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import httpx
 from django.conf import settings
 from django.utils import timezone
 
 from guardians.phones import mask
+from guardians.sms.length import LMS_MAX_BYTES, message_type, too_long
 
 logger = logging.getLogger(__name__)
 
 
 class TransportError(Exception):
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, message_fault: bool = False) -> None:
         super().__init__(message)
-        self.permanent = permanent
+        self.permanent = permanent or message_fault
+        self.message_fault = message_fault
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,7 @@ class Transport:
         super().__init_subclass__(**kwargs)
         Transport.registry[cls.name] = cls
 
-    def send(self, to: str, body: str) -> Sent:
+    def send(self, to: str, body: str, *, key: str = "") -> Sent:
         raise NotImplementedError
 
 
@@ -49,7 +64,7 @@ class ConsoleTransport(Transport):
 
     name = "console"
 
-    def send(self, to: str, body: str) -> Sent:
+    def send(self, to: str, body: str, *, key: str = "") -> Sent:
         logger.info("SMS to %s: %s", mask(to), body)
         return Sent(provider_message_id=f"console-{uuid.uuid4().hex[:12]}")
 
@@ -59,7 +74,7 @@ class FileTransport(Transport):
 
     name = "file"
 
-    def send(self, to: str, body: str) -> Sent:
+    def send(self, to: str, body: str, *, key: str = "") -> Sent:
         directory = Path(settings.SMS_FILE_DIR)
         directory.mkdir(parents=True, exist_ok=True)
         message_id = uuid.uuid4().hex
@@ -78,9 +93,192 @@ class LocmemTransport(Transport):
     name = "locmem"
     outbox: ClassVar[list[dict[str, str]]] = []
 
-    def send(self, to: str, body: str) -> Sent:
+    def send(self, to: str, body: str, *, key: str = "") -> Sent:
         LocmemTransport.outbox.append({"to": to, "body": body})
         return Sent(provider_message_id=f"locmem-{len(LocmemTransport.outbox)}")
+
+
+# --- HTTP providers -------------------------------------------------------------------------
+
+def http_client() -> httpx.Client:
+    """The one outbound HTTP boundary (tests wrap it). A short timeout: a provider that hangs
+    must not hold a guardian's SOS; the task retries, or falls back, instead."""
+    timeout = float(getattr(settings, "SMS_HTTP_TIMEOUT", 5.0))
+    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False)
+
+
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(01[016789])[-\s]?\d{3,4}[-\s]?(\d{4})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Mask mobile numbers a provider echoes in its error text: it ends up in logs and in the row's
+    ``last_error``, which operators read (no personal data in logs)."""
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}-****-{m.group(2)}", text)
+
+
+def _status_error(name: str, response: httpx.Response, *, message_fault: bool = False) -> TransportError:
+    """Classify a non-success status. 408/429/5xx are the provider's passing trouble; any other
+    4xx will not change by trying again with this provider."""
+    status = response.status_code
+    # The provider's own words help operators; short, and with any number masked.
+    detail = f"{name}: HTTP {status} {scrub(response.text[:200])}"
+    if status in (408, 429) or status >= 500:
+        return TransportError(detail)
+    return TransportError(detail, permanent=True, message_fault=message_fault)
+
+
+def _post(name: str, method: str, url: str, *, headers: dict[str, str], content: bytes) -> httpx.Response:
+    try:
+        with http_client() as client:
+            return client.request(method, url, headers=headers, content=content)
+    except httpx.TimeoutException as exc:
+        raise TransportError(f"{name}: timeout ({type(exc).__name__})") from exc
+    except httpx.TransportError as exc:  # connection refused, reset, DNS: all passing
+        raise TransportError(f"{name}: {type(exc).__name__}") from exc
+
+
+def _check_length(body: str) -> None:
+    if too_long(body):
+        raise TransportError(f"body longer than {LMS_MAX_BYTES} bytes (EUC-KR)", message_fault=True)
+
+
+def fill_template(template: Any, values: dict[str, str]) -> Any:
+    """Replace ``{name}`` placeholders inside the *string values* of a parsed JSON template.
+    The values never touch JSON syntax: ``json.dumps`` escapes quotes, backslashes and newlines."""
+    if isinstance(template, str):
+        for name, value in values.items():
+            template = template.replace("{" + name + "}", value)
+        return template
+    if isinstance(template, list):
+        return [fill_template(item, values) for item in template]
+    if isinstance(template, dict):
+        return {key: fill_template(item, values) for key, item in template.items()}
+    return template
+
+
+def _json_path(data: Any, path: str) -> str | None:
+    """``"result.messageId"`` or ``"messages.0.id"`` → the value there, as text; None if absent."""
+    for part in path.split("."):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return None if data is None or isinstance(data, dict | list) else str(data)
+
+
+DEFAULT_HTTP_TEMPLATE = '{"to": "{to}", "text": "{body}", "type": "{type}"}'
+
+
+class HttpTransport(Transport):
+    """A generic HTTP gateway (many Korean resellers, or an in-house relay), configured entirely
+    in settings: ``SMS_HTTP_URL``, ``_METHOD``, ``_BODY_TEMPLATE``, ``_AUTH_HEADER``/``_AUTH_VALUE``,
+    ``_ID_PATH``, ``_IDEMPOTENCY_HEADER``, ``_RECIPIENT_ERROR_STATUSES``."""
+
+    name = "http"
+
+    def send(self, to: str, body: str, *, key: str = "") -> Sent:
+        _check_length(body)
+        url = getattr(settings, "SMS_HTTP_URL", "")
+        if not url:
+            raise TransportError("http: SMS_HTTP_URL is not set", permanent=True)
+        try:
+            template = json.loads(getattr(settings, "SMS_HTTP_BODY_TEMPLATE", "") or DEFAULT_HTTP_TEMPLATE)
+        except ValueError as exc:
+            raise TransportError("http: SMS_HTTP_BODY_TEMPLATE is not valid JSON", permanent=True) from exc
+        payload = fill_template(template, {"to": to, "body": body, "type": message_type(body)})
+        headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+        auth_header = getattr(settings, "SMS_HTTP_AUTH_HEADER", "Authorization")
+        auth_value = getattr(settings, "SMS_HTTP_AUTH_VALUE", "")
+        if auth_header and auth_value:
+            headers[auth_header] = auth_value
+        idempotency_header = getattr(settings, "SMS_HTTP_IDEMPOTENCY_HEADER", "")
+        if idempotency_header and key:
+            headers[idempotency_header] = key
+        method = str(getattr(settings, "SMS_HTTP_METHOD", "POST")).upper()
+        content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        response = _post(self.name, method, url, headers=headers, content=content)
+        if not response.is_success:
+            statuses = _int_set(getattr(settings, "SMS_HTTP_RECIPIENT_ERROR_STATUSES", ""))
+            raise _status_error(self.name, response, message_fault=response.status_code in statuses)
+        provider_id = None
+        id_path = getattr(settings, "SMS_HTTP_ID_PATH", "id")
+        if id_path:
+            try:
+                provider_id = _json_path(response.json(), id_path)
+            except ValueError:
+                provider_id = None
+        if not provider_id:
+            # No id from the gateway: a stable hash of what we sent and what it answered, so the
+            # row still says something an operator can quote to the provider.
+            digest = hashlib.sha256(key.encode() + content + response.content).hexdigest()[:32]
+            provider_id = f"http-{digest}"
+        return Sent(provider_message_id=provider_id[:100])
+
+
+def _int_set(raw: object) -> set[int]:
+    if isinstance(raw, list | tuple | set):
+        return {int(item) for item in raw}
+    return {int(part) for part in str(raw or "").split(",") if part.strip()}
+
+
+def sens_signature(secret_key: str, method: str, path: str, timestamp: str, access_key: str) -> str:
+    """NAVER Cloud API Gateway signature v2: HMAC-SHA256 over "METHOD path\\ntimestamp\\naccessKey",
+    base64-encoded. ``path`` includes the query string, if any."""
+    message = f"{method} {path}\n{timestamp}\n{access_key}"
+    digest = hmac.new(secret_key.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+class NaverSensTransport(Transport):
+    """NAVER Cloud SENS SMS v2 (also on NAVER's public-sector cloud; set ``SMS_SENS_BASE_URL``).
+
+    SENS has no idempotency key: a request repeated after a crash may be a second SMS (see
+    docs/sms.md for why that is the right side to err on)."""
+
+    name = "naver_sens"
+
+    def send(self, to: str, body: str, *, key: str = "") -> Sent:
+        _check_length(body)
+        service_id = getattr(settings, "SMS_SENS_SERVICE_ID", "")
+        access_key = getattr(settings, "SMS_SENS_ACCESS_KEY", "")
+        secret_key = getattr(settings, "SMS_SENS_SECRET_KEY", "")
+        sender = getattr(settings, "SMS_SENS_FROM", "")
+        if not (service_id and access_key and secret_key and sender):
+            raise TransportError("naver_sens: SMS_SENS_* settings are incomplete", permanent=True)
+        base = str(getattr(settings, "SMS_SENS_BASE_URL", "https://sens.apigw.ntruss.com")).rstrip("/")
+        path = f"/sms/v2/services/{service_id}/messages"
+        kind = message_type(body)
+        payload: dict[str, Any] = {
+            "type": kind, "contentType": "COMM", "countryCode": "82",
+            "from": sender, "content": body, "messages": [{"to": to}],
+        }
+        if kind == "LMS":
+            payload["subject"] = getattr(settings, "SMS_SENS_LMS_SUBJECT", "화성안전귀가")
+        timestamp = str(int(time.time() * 1000))
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "x-ncp-apigw-timestamp": timestamp,
+            "x-ncp-iam-access-key": access_key,
+            "x-ncp-apigw-signature-v2": sens_signature(secret_key, "POST", path, timestamp, access_key),
+        }
+        content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        response = _post(self.name, "POST", base + path, headers=headers, content=content)
+        if not response.is_success:
+            # 400 may be a bad number or a bad request of ours; 401/403/404 are keys or service id.
+            # None of them is surely the recipient's fault, so all may go to the fallback.
+            raise _status_error(self.name, response)
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or str(data.get("statusCode")) != "202" or not data.get("requestId"):
+            # A 2xx we cannot read as "accepted": not a success we may record. Permanent, so the
+            # fallback sends it — a possible duplicate beats a guardian never told.
+            detail = scrub(response.text[:200])
+            raise TransportError(f"naver_sens: unexpected answer {detail}", permanent=True)
+        return Sent(provider_message_id=str(data["requestId"])[:100])
 
 
 def get_transport(name: str | None = None) -> Transport:

@@ -60,6 +60,21 @@ def test_sweeper_sends_messages_whose_task_never_ran(outbox) -> None:
     assert outbox == [{"to": "01011112222", "body": "늦게라도"}]
 
 
+def test_sweeper_leaves_rows_owned_by_an_attempt_or_a_backoff(outbox) -> None:
+    """A row whose lease has not run out belongs to an attempt in flight or a scheduled retry:
+    the sweeper must not send it early (that would be a second SMS, or a skipped backoff)."""
+    with time_machine.travel(timezone.now() - timedelta(minutes=5)):
+        message = SmsMessage.objects.create(to="01011112222", body="재시도 대기", purpose="sos")
+    leased_until = timezone.now() + timedelta(seconds=30)
+    SmsMessage.objects.filter(pk=message.pk).update(attempts=1, lease_until=leased_until, last_error="busy")
+    assert resend_stale_sms() == 0
+    with time_machine.travel(timezone.now() + timedelta(seconds=31)):
+        assert resend_stale_sms() == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (SmsStatus.SENT, 2)
+    assert outbox == [{"to": "01011112222", "body": "재시도 대기"}]
+
+
 def test_permanent_error_fails_the_message_transient_keeps_it_queued(settings, monkeypatch) -> None:
     from guardians.sms.transports import LocmemTransport
 
@@ -68,8 +83,13 @@ def test_permanent_error_fails_the_message_transient_keeps_it_queued(settings, m
     send_sms(message.id)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (SmsStatus.QUEUED, 1, "busy")
+    assert message.lease_until is not None  # the backoff: nobody sends it before then
     monkeypatch.setattr(LocmemTransport, "send", _raise(TransportError("invalid number", permanent=True)))
     send_sms(message.id)
+    message.refresh_from_db()
+    assert message.attempts == 1  # still inside the backoff: left alone
+    with time_machine.travel(message.lease_until + timedelta(seconds=1)):
+        send_sms(message.id)
     message.refresh_from_db()
     assert (message.status, message.attempts) == (SmsStatus.FAILED, 2)
 
@@ -88,7 +108,7 @@ def test_file_transport_writes_one_json_per_message(settings, tmp_path) -> None:
 
 
 def _raise(error: Exception):
-    def send(self, to: str, body: str):
+    def send(self, to: str, body: str, *, key: str = ""):
         raise error
 
     return send
