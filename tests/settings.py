@@ -9,7 +9,8 @@ os.environ.setdefault("REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127
 
 from hwaseong_safety.settings import *  # noqa: F403
 
-CACHES["default"]["KEY_PREFIX"] = "hwaseong-test"  # noqa: F405
+# Per database name: two test runs on one machine (different DATABASE_URLs) never share counters.
+CACHES["default"]["KEY_PREFIX"] = f"hwaseong-test-{DATABASES['default']['NAME']}"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 SMS_TRANSPORT = "locmem"
 # Tasks run in-process in tests; the broker path is exercised by the reliability tests.
