@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test setup demo serve lint check-deploy clean
+.PHONY: run test setup demo serve lint clean bench
 
 run: setup demo serve  ## set up everything, load demo data, start web + worker + beat
 
@@ -21,6 +21,9 @@ demo:
 
 serve:
 	@bash scripts/serve.sh
+
+bench: setup  ## timing scenarios (own databases and servers, loopback, at most 15 min); not part of make test
+	@bash scripts/bench.sh
 
 lint:
 	$(PY) -m ruff check .

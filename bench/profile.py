@@ -1,0 +1,68 @@
+"""A wall-clock profile of the web workers under nearest-camera load, by py-spy (sampling, from
+outside: the app is not changed). Summarised as shares of the request-handling samples."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from bench import config
+
+# (label, patterns any of which in a frame puts the sample in that part). Inclusive shares.
+PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("session + user lookup (SessionMiddleware, AuthenticationMiddleware)",
+     ("django/contrib/sessions/", "django/contrib/auth/")),
+    ("query parameters (NearestQuerySerializer.is_valid)", ("is_valid (rest_framework/serializers.py",)),
+    ("CameraQuerySet.nearest(), total", ("nearest (cameras/querysets.py",)),
+    ("  SQL round trip (psycopg execute/fetch)", ("psycopg/cursor.py", "psycopg/_cursor_base.py")),
+    ("  rows to Camera objects (from_db, GEOS geometry)", ("from_db (django/db/models/base.py",
+                                                          "django/contrib/gis/geos/", "from_db_value (")),
+    ("NearbyCameraSerializer(...).data", ("data (rest_framework/serializers.py",)),
+    ("JSON rendering", ("rest_framework/renderers.py",)),
+    ("SQL round trips anywhere (psycopg)", ("psycopg/",)),
+    ("opening DB connections (connect)", ("connect (psycopg/connection.py", "get_new_connection (")),
+)
+REQUEST_MARK = "django/core/handlers/"  # any frame of Django handling a request
+
+
+def record(master_pid: int, seconds: int, out: Path) -> subprocess.Popen:
+    """Starts py-spy on the uvicorn master and its workers; wait() on the result to finish."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)  # a failed recording must not leave the last run's stacks to read
+    argv = [str(config.VENV_BIN / "py-spy"), "record", "--pid", str(master_pid), "--subprocesses", "--idle",
+            "--nonblocking", "--format", "raw", "--rate", "200", "--duration", str(seconds),
+            "--output", str(out)]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _stacks(raw: Path) -> list[tuple[list[str], int]]:
+    rows: list[tuple[list[str], int]] = []
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _sep, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            rows.append((stack.split(";"), int(count)))
+    return rows
+
+
+def summarise(raw: Path, top: int = 12) -> dict:
+    """Shares (percent) of request-handling samples per part, and the top leaf frames."""
+    stacks = [(frames, n) for frames, n in _stacks(raw) if any(REQUEST_MARK in f for f in frames)]
+    total = sum(n for _frames, n in stacks)
+    if not total:
+        return {"request_samples": 0, "parts": {}, "top_leaves": []}
+    parts: dict[str, float] = {}
+    nearest = "nearest (cameras/querysets.py"
+    for label, patterns in PARTS:
+        # Indented parts count only inside nearest(): e.g. its SQL, not the session's.
+        inside = [(f, n) for f, n in stacks if not label.startswith("  ") or any(nearest in x for x in f)]
+        hits = sum(n for frames, n in inside if any(p in f for f in frames for p in patterns))
+        parts[label] = round(100 * hits / total, 1)
+    leaves: Counter[str] = Counter()
+    for frames, n in stacks:
+        leaves[frames[-1].strip()] += n
+    return {
+        "request_samples": total,
+        "parts": parts,
+        "top_leaves": [(frame, round(100 * n / total, 1)) for frame, n in leaves.most_common(top)],
+    }

@@ -1,0 +1,224 @@
+"""bench/results/latest.json and the Markdown of docs/benchmarks.md, from one run's results."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from bench import config
+from bench.stats import ratio
+
+NEAREST_P99_TARGET_MS = 15.0
+NEAREST_FLOOR_FACTOR = 3.0
+QUICK_NOTE = " (BENCH_QUICK: a shape check, not figures)"
+TODO = "not measured yet: needs the console websocket"
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
+
+
+def _met(api: dict, floor: dict) -> str:
+    ok = (api["p99_ms"] <= NEAREST_P99_TARGET_MS and api["errors"] == 0
+          and api["p99_ms"] <= NEAREST_FLOOR_FACTOR * floor["p99_ms"])
+    return "yes" if ok else "**no**"
+
+
+def _nearest_rows(results: dict) -> list[str]:
+    lines = [
+        "| cameras | concurrency | API p50 | floor p50 | × | API p99 | floor p99 | × | errors | target met |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|",
+    ]
+    largest = max(config.SIZES, key=config.SIZES.get)
+    for size, rows in results["nearest"].items():
+        for row in rows:
+            if "skipped" in row:
+                lines.append(f"| {size} | {row.get('concurrency', '–')} | skipped: {row['skipped']} "
+                             "| | | | | | | |")
+                continue
+            api, floor = row["api"], row["floor"]
+            met = _met(api, floor) if size == largest else "–"
+            lines.append(
+                f"| {size} | {row['concurrency']} | {_ms(api['p50_ms'])} | {_ms(floor['p50_ms'])} "
+                f"| {ratio(api['p50_ms'], floor['p50_ms'])} | {_ms(api['p99_ms'])} | {_ms(floor['p99_ms'])} "
+                f"| {ratio(api['p99_ms'], floor['p99_ms'])} | {api['errors']} | {met} |"
+            )
+    return lines
+
+
+def _ingest_rows(results: dict) -> list[str]:
+    ingest = results.get("ingest") or {}
+    if not ingest:
+        return ["Not run."]
+    floor = ingest["floor"]
+    lines = [
+        f"Floor (one-row INSERT + commit through psycopg, sequential): p50 {_ms(floor['p50_ms'])} ms, "
+        f"p99 {_ms(floor['p99_ms'])} ms. {ingest['phones']:,} phones, steps of {ingest['step_s']:g} s; "
+        "latency counts from each request's due time (open loop).",
+        "",
+        "| offered /s | achieved /s | p50 | × floor | p99 | × floor | errors | held |",
+        "|---:|---:|---:|---:|---:|---:|---:|:--|",
+    ]
+    for step in ingest["steps"]:
+        if "skipped" in step:
+            lines.append(f"| {step['offered_per_s']:g} | skipped: {step['skipped']} | | | | | | |")
+            continue
+        kinds = ", ".join(f"{k}: {v}" for k, v in step["error_kinds"].items())
+        lines.append(
+            f"| {step['offered_per_s']:g} | {step['achieved_per_s']:g} | {_ms(step['p50_ms'])} "
+            f"| {ratio(step['p50_ms'], floor['p50_ms'])} | {_ms(step['p99_ms'])} "
+            f"| {ratio(step['p99_ms'], floor['p99_ms'])} | {step['errors']}{f' ({kinds})' if kinds else ''} "
+            f"| {'yes' if step['held'] else 'no'} |"
+        )
+    held = ingest.get("highest_held_per_s")
+    lines += ["", f"**Highest rate held: {f'{held:g} updates/s' if held else 'none of the steps'}.**"]
+    return lines
+
+
+def _memory_rows(results: dict) -> list[str]:
+    lines = ["| stack under | process | idle RSS MiB (floor) | peak RSS MiB under load | × |",
+             "|:--|:--|---:|---:|---:|"]
+    for stack, phases in results["memory"].items():
+        idle = phases.get("idle", {})
+        loaded = {label: mib for phase, peaks in phases.items() if phase not in ("idle", "startup")
+                  for label, mib in peaks.items()}
+        for label in sorted(loaded):
+            lines.append(f"| {stack} | {label} | {_ms(idle.get(label))} | {_ms(loaded[label])} "
+                         f"| {ratio(loaded[label], idle.get(label, math.nan))} |")
+    return lines
+
+
+def _profile_rows(results: dict) -> list[str]:
+    prof = results.get("profile") or {}
+    if not prof.get("request_samples"):
+        return [f"No profile ({prof.get('error', 'not run')})."]
+    lines = [f"py-spy, wall clock (idle included), {prof['request_samples']:,} samples of request handling "
+             "in the two web workers at 1.6M cameras, one request at a time; shares are inclusive.", "",
+             "| part of the request | share |", "|:--|---:|"]
+    lines += [f"| {label.strip()}{' (inside nearest())' if label.startswith('  ') else ''} | {share} % |"
+              for label, share in prof["parts"].items()]
+    lines += ["", "Top frames where the samples were (leaf):", "", "| frame | share |", "|:--|---:|"]
+    lines += [f"| `{frame}` | {share} % |" for frame, share in prof["top_leaves"]]
+    return lines
+
+
+def _summary_rows(results: dict) -> list[str]:
+    lines = ["| scenario | figure | floor | × | target | met |", "|:--|:--|--:|--:|:--|:--|"]
+    largest = max(config.SIZES, key=config.SIZES.get)
+    for row in results["nearest"].get(largest, []):
+        if "api" in row:
+            api, floor = row["api"], row["floor"]
+            lines.append(f"| 1 nearest, {largest} cameras, concurrency {row['concurrency']} | API p99 "
+                         f"{_ms(api['p99_ms'])} ms | {_ms(floor['p99_ms'])} ms | "
+                         f"{ratio(api['p99_ms'], floor['p99_ms'])} | ≤ 15 ms and ≤ 3× | {_met(api, floor)} |")
+    lines.append(f"| 2 alarm to console | {TODO} | | | | |")
+    ingest = results.get("ingest") or {}
+    if ingest:
+        held = ingest.get("highest_held_per_s")
+        lines.append(f"| 3 location ingest | highest rate held: {f'{held:g}/s' if held else 'none'} "
+                     f"| INSERT p99 {_ms(ingest['floor']['p99_ms'])} ms | | p99 ≤ 100 ms, no errors | |")
+    lines.append(f"| 4 console fan-out | {TODO} | | | | |")
+    peaks = [mib for phases in results["memory"].values() for phase, labels in phases.items()
+             if phase not in ("idle", "startup")
+             for label, mib in labels.items() if label.startswith("uvicorn child")]
+    if peaks:
+        lines.append(f"| 5 memory | web worker peak RSS {max(peaks):.0f} MiB | | | | |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    m = results["machine"]
+    notes = config.NOTES.read_text() if config.NOTES.exists() else ""
+    parts = [
+        "# Benchmarks (issue 7)",
+        "",
+        "Generated by `make bench` (bench/run.py); raw numbers in bench/results/latest.json. Each figure "
+        "stands beside its floor, measured in the same run on the same machine, and the ratio (×): the "
+        "machine is shared and noisy, so the ratio is the figure to compare between runs.",
+        "",
+        f"Run {results['started_at']}, {results['duration_s']} s{QUICK_NOTE if results['quick'] else ''}."
+        f" Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, PostgreSQL {m['postgresql']}, "
+        f"PostGIS {m['postgis']}, shared_buffers {m['shared_buffers']}, synchronous_commit "
+        f"{m['synchronous_commit']}, Python {m['python']}; load average {m['loadavg_at_start']} at start, "
+        f"{m.get('loadavg_at_end')} at end. Server: uvicorn, 2 workers, HWASEONG_MODE=production (plain HTTP "
+        "on loopback), a Celery worker; the load generator shares the same 2 cores.",
+        "",
+        "## Summary",
+        "",
+        *_summary_rows(results),
+        "",
+        "## Scenario 1: nearest 10 cameras (`GET /api/v1/cameras/nearest/`)",
+        "",
+        "Latencies in ms over the same random query points (clustered where people live) for the API and "
+        "the floor: the raw KNN `ORDER BY location <-> point LIMIT 10` through psycopg. Target at 1.6M: "
+        "API p99 ≤ 15 ms and ≤ 3× the floor.",
+        "",
+        *_nearest_rows(results),
+        "",
+        "## Scenario 2: alarm to console",
+        "",
+        "| figure | value |", "|:--|:--|", f"| SOS → console event latency | {TODO} |",
+        "",
+        "## Scenario 3: location ingest (`POST /api/v1/trips/{id}/locations/`, one fix each)",
+        "",
+        *_ingest_rows(results),
+        "",
+        "## Scenario 4: console fan-out",
+        "",
+        "| figure | value |", "|:--|:--|", f"| events to N open consoles | {TODO} |",
+        "",
+        "## Scenario 5: memory (resident set size)",
+        "",
+        *_memory_rows(results),
+        "",
+        "## Profile of the nearest endpoint at 1.6M cameras",
+        "",
+        *_profile_rows(results),
+        "",
+        *_variant(results),
+    ]
+    return "\n".join(parts) + ("\n" + notes if notes else "")
+
+
+def _variant(results: dict) -> list[str]:
+    pool = (results.get("variants") or {}).get("pool")
+    if not pool or not (pool.get("nearest") or pool.get("ingest")):
+        return []
+    return [
+        "## What-if: the same app with a connection pool (bench/pool_settings.py)",
+        "",
+        "The app's settings plus Django's psycopg pool (`OPTIONS['pool']`, max 8 connections per web "
+        "process); everything else as above, the ingest steps half as long. Not the app as shipped: it "
+        "shows what the settings change proposed below would buy.",
+        "",
+        *_nearest_rows(pool),
+        "",
+        *_ingest_rows(pool),
+        "",
+        *_memory_rows(pool),
+        "",
+    ]
+
+
+def _strict(value: object) -> object:
+    """NaN (an empty sample) as null: the file stays strict JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
+
+
+def write(results: dict) -> None:
+    config.RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(_strict(results), indent=2, ensure_ascii=False, allow_nan=False)
+    (config.RESULTS / "latest.json").write_text(text + "\n")
+    config.DOCS.parent.mkdir(parents=True, exist_ok=True)
+    config.DOCS.write_text(markdown(results))
+
+
+if __name__ == "__main__":
+    # Re-renders docs/benchmarks.md from the last run (e.g. after editing bench/notes.md).
+    write(json.loads((config.RESULTS / "latest.json").read_text()))
