@@ -80,7 +80,8 @@ class NearestCamerasView(APIView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         point = Point(data["longitude"], data["latitude"], srid=4326)
-        cameras = Camera.objects.select_related("center").nearest(
+        # The center's code is all we show; its boundary has thousands of vertices.
+        cameras = Camera.objects.select_related("center").defer("center__boundary").nearest(
             point,
             limit=data.get("limit", 10),
             radius=data.get("radius"),

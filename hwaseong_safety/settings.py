@@ -90,11 +90,18 @@ DATABASE_URL = env.url(
     "postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong",
     schemes=("postgis", "postgres", "postgresql"),
 )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env.int("DB_CONN_MAX_AGE", 0))}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 # Whatever scheme was given, the engine is PostGIS: there is no non-spatial mode.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # Short OLTP queries: JIT compilation costs more than it saves (seen on the nearest-camera query).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A psycopg pool per process: opening a connection (and PostGIS's first query on it) cost ~20 ms
+# a request in the benchmarks. Size it so that processes × max size stays under the server's
+# max_connections. 0 turns pooling off (a connection per request).
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", 8, min_value=0, max_value=100)
+if DB_POOL_MAX_SIZE:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE, "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Channels layer, Celery broker ------------------------------------------------------
