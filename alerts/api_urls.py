@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alerts import views_alerts, views_trips
+from alerts import dispatch_views, views_alerts, views_trips
 
 urlpatterns = [
     path("trips/", views_trips.TripListView.as_view(), name="trip-list"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("alerts/<int:pk>/", views_alerts.AlertDetailView.as_view(), name="alert-detail"),
     path("alerts/<int:pk>/locations/", views_alerts.AlertLocationsView.as_view(), name="alert-locations"),
     path("alerts/<int:pk>/cancel", views_alerts.AlertCancelView.as_view(), name="alert-cancel"),
+    path("dispatch/callback", dispatch_views.DispatchCallbackView.as_view(), name="dispatch-callback"),
 ]

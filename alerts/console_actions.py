@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.actions import OPEN_STATUSES
+from alerts.dispatch import config as dispatch_config
+from alerts.dispatch_tasks import queue_delivery
 from alerts.events import publish_alert_event
-from alerts.models import Alert, AlertEvent, AlertStatus, Escalation
+from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
 from alerts.visibility import sees_all_centers
 from operators.models import Center, User
 
@@ -134,20 +137,30 @@ def do_add_note(alert: Alert, user: User, text: str) -> AlertEvent:
 def do_escalate_alert(
     alert: Alert, user: User, agencies: Iterable[str], reason: str,
 ) -> tuple[Alert, AlertEvent, list[Escalation]]:
-    """Record a request to the police and/or fire service; the app shows "dispatched". Delivery to
-    the agencies is a separate step (a later issue) that reads the Escalation rows."""
+    """Record a request to the police and/or fire service; the app shows "dispatched". Each linked
+    agency's request is sent by a Celery task after commit (alerts.dispatch). An agency with no
+    webhook configured is marked not_linked in the event at once: the operator phones it."""
     agencies = sorted(set(agencies))
     with transaction.atomic():
         alert = _locked(alert)
-        _take(alert, user, timezone.now())
+        now = timezone.now()
+        _take(alert, user, now)
         escalations = Escalation.objects.bulk_create(
-            Escalation(alert=alert, agency=agency, reason=reason, requested_by=user) for agency in agencies
+            Escalation(alert=alert, agency=agency, reason=reason, requested_by=user,
+                       delivery_status=DeliveryStatus.PENDING if dispatch_config.endpoint(agency)
+                       else DeliveryStatus.NOT_LINKED, next_attempt_at=now)
+            for agency in agencies
         )
         alert.status = AlertStatus.DISPATCHED
         alert.save(update_fields=["status", "updated_at"])
+        delivery = {e.agency: e.delivery_status for e in escalations}
         event = AlertEvent.objects.create(alert=alert, kind="escalated", actor=user,
-                                          data={"agencies": agencies, "reason": reason})
+                                          data={"agencies": agencies, "reason": reason, "delivery": delivery})
         publish_alert_event(alert, "escalated", event=event)
+        for escalation in escalations:
+            if escalation.delivery_status == DeliveryStatus.PENDING:
+                # robust: a broker outage must not fail the escalation; the sweep sends it later.
+                transaction.on_commit(partial(queue_delivery, escalation.pk), robust=True)
     return alert, event, escalations
 
 

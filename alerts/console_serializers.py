@@ -125,12 +125,16 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 
 class EscalationSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(help_text="police or fire")
-    status = serializers.CharField(help_text="requested")
+    status = serializers.CharField(
+        help_text="the agency's status: requested, received, dispatched, on_scene, closed"
+    )
+    delivery_status = serializers.CharField(help_text="pending, delivered, failed or not_linked")
     requested_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Escalation
-        fields = ["id", "agency", "reason", "status", "requested_by", "created_at"]
+        fields = ["id", "agency", "reason", "status", "delivery_status", "attempts", "last_error",
+                  "delivered_at", "external_reference", "status_at", "requested_by", "created_at"]
 
     def get_requested_by(self, escalation: Escalation) -> dict | None:
         return user_brief(escalation.requested_by)

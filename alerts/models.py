@@ -192,23 +192,58 @@ class EscalationAgency(models.TextChoices):
 
 
 class EscalationStatus(models.TextChoices):
+    """Where the agency is with the request: ours first, then what their callbacks report."""
+
     REQUESTED = "requested", _("requested")
+    RECEIVED = "received", _("received by the agency")
+    DISPATCHED = "dispatched", _("units dispatched")
+    ON_SCENE = "on_scene", _("on scene")
+    CLOSED = "closed", _("closed by the agency")
+
+
+class DeliveryStatus(models.TextChoices):
+    """Whether the request reached the agency's system (alerts.dispatch)."""
+
+    PENDING = "pending", _("pending")
+    DELIVERED = "delivered", _("delivered")
+    FAILED = "failed", _("failed")
+    # No webhook is configured for the agency: the operator phones 112/119 (told so at once).
+    NOT_LINKED = "not_linked", _("not linked")
 
 
 class Escalation(models.Model):
-    """A request from the console to hand an alert to the police or fire service. Stored first;
-    delivery to the agencies' systems comes later (and will add statuses)."""
+    """A request from the console to hand an alert to the police or fire service, delivered to the
+    agency's system by a signed webhook (alerts.dispatch) whose callbacks move ``status`` on."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="escalations")
     agency = models.CharField(_("agency"), max_length=10, choices=EscalationAgency.choices)
     reason = models.CharField(_("reason"), max_length=500)
     status = models.CharField(_("status"), max_length=15, choices=EscalationStatus.choices,
                               default=EscalationStatus.REQUESTED)
+    status_at = models.DateTimeField(_("agency status time"), null=True, blank=True)
     requested_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    delivery_status = models.CharField(_("delivery"), max_length=12, choices=DeliveryStatus.choices,
+                                       default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    last_error = models.CharField(_("last delivery error"), max_length=300, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # When the next attempt is due; the sweep re-queues pending rows whose task got lost.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    external_reference = models.CharField(_("agency reference"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
+        indexes = [
+            models.Index(fields=["delivery_status", "next_attempt_at"], name="escalation_delivery_due"),
+        ]
+
+    @property
+    def idempotency_key(self) -> str:
+        """Same on every attempt: the agency's system drops a request it has already taken."""
+        return f"esc-{self.pk}"

@@ -128,9 +128,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
+# Task modules outside the apps' tasks.py that autodiscovery would miss.
+CELERY_IMPORTS = ("alerts.dispatch_tasks",)
 CELERY_BEAT_SCHEDULE = {
     "mark-overdue-trips": {
         "task": "alerts.tasks.mark_overdue_trips", "schedule": 60.0, "options": {"expires": 55},
+    },
+    # Re-queues police/fire webhooks whose task was lost (broker down, worker died).
+    "redeliver-due-escalations": {
+        "task": "alerts.dispatch_tasks.redeliver_due_escalations", "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Re-sends SMS rows whose task never ran (the broker was down when they were queued).
     "resend-stale-sms": {
@@ -245,6 +252,19 @@ SMS_SENS_ACCESS_KEY = env.str("SMS_SENS_ACCESS_KEY", "")
 SMS_SENS_SECRET_KEY = env.str("SMS_SENS_SECRET_KEY", "")
 SMS_SENS_FROM = env.str("SMS_SENS_FROM", "")
 SMS_SENS_LMS_SUBJECT = env.str("SMS_SENS_LMS_SUBJECT", "화성안전귀가")
+# --- 112/119 dispatch linkage (docs/dispatch.md): no URL or no secret = not linked (phone it).
+DISPATCH_POLICE_URL = env.str("DISPATCH_POLICE_URL", "")
+DISPATCH_POLICE_SECRET = env.str("DISPATCH_POLICE_SECRET", "")
+DISPATCH_FIRE_URL = env.str("DISPATCH_FIRE_URL", "")
+DISPATCH_FIRE_SECRET = env.str("DISPATCH_FIRE_SECRET", "")
+DISPATCH_CALLBACK_URL = env.str("DISPATCH_CALLBACK_URL", "")  # default: SITE_URL + /api/v1/dispatch/callback
+DISPATCH_MAX_ATTEMPTS = env.int("DISPATCH_MAX_ATTEMPTS", 10, min_value=1, max_value=50)
+DISPATCH_TIMEOUT_SECONDS = env.float("DISPATCH_TIMEOUT_SECONDS", 10.0, min_value=0.1)
+DISPATCH_RETRY_BASE_SECONDS = env.float("DISPATCH_RETRY_BASE_SECONDS", 2.0, min_value=0.1)
+DISPATCH_RETRY_MAX_SECONDS = env.float("DISPATCH_RETRY_MAX_SECONDS", 60.0, min_value=1)
+DISPATCH_CALLBACK_MAX_SKEW_SECONDS = env.int("DISPATCH_CALLBACK_MAX_SKEW_SECONDS", 300, min_value=30)
+DISPATCH_SWEEP_GRACE_SECONDS = env.float("DISPATCH_SWEEP_GRACE_SECONDS", 60.0, min_value=1)
+DISPATCH_CAMERAS = env.int("DISPATCH_CAMERAS", 4, min_value=0, max_value=20)
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Production hardening ----------------------------------------------------------------------

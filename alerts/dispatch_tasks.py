@@ -1,0 +1,49 @@
+"""Celery side of dispatch delivery (alerts.dispatch.delivery does the work).
+
+The worker must import this module: CELERY_IMPORTS = ("alerts.dispatch_tasks",) in settings
+(autodiscovery only finds alerts.tasks). ``redeliver_due_escalations`` runs from beat and
+re-queues pending escalations whose task was lost (broker down at escalation time, worker killed).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from alerts.dispatch import config
+from alerts.dispatch.delivery import attempt_delivery
+from alerts.models import DeliveryStatus, Escalation
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 200
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def deliver_escalation(self: object, escalation_id: int) -> str:
+    """One attempt; on a transient failure, the next one after the backoff. The attempt count
+    lives on the row (not in the task), so the sweep and this chain share one limit."""
+    outcome = attempt_delivery(escalation_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+def queue_delivery(escalation_id: int) -> None:
+    """Called after commit. If the broker is down the row stays pending for the sweep."""
+    deliver_escalation.delay(escalation_id)
+
+
+@shared_task(acks_late=True)
+def redeliver_due_escalations() -> int:
+    cutoff = timezone.now() - timedelta(seconds=config.sweep_grace_s())
+    due = Escalation.objects.filter(delivery_status=DeliveryStatus.PENDING, next_attempt_at__lt=cutoff)
+    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    for pk in ids:
+        deliver_escalation.delay(pk)
+    if ids:
+        logger.warning("re-queued %s escalation(s) whose delivery task was lost", len(ids))
+    return len(ids)
