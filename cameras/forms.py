@@ -51,7 +51,7 @@ class MapWidget(forms.Widget):
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css", "css/admin_map.css"]}
-        js = ["vendor/leaflet/leaflet.js", "js/camera_map_widget.js"]
+        js = ["vendor/leaflet/leaflet.js", "js/view_cone.js", "js/camera_map_widget.js"]
 
     def __init__(self, config: dict[str, Any] | None = None, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)

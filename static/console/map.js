@@ -10,25 +10,9 @@
   var FALLBACK_CENTER = [37.1995, 126.8314]; // Hwaseong city hall
   var CAMERA_LAYER_MIN_ZOOM = 15; // below this the bbox would hold thousands of cameras
   var CONE_METERS = 60;
-  var DEFAULT_FOV = 60;
-  var EARTH_RADIUS = 6371008.8;
-
-  function offset(latlng, bearing, meters) {
-    var rad = (bearing * Math.PI) / 180;
-    var dLat = (meters * Math.cos(rad)) / EARTH_RADIUS;
-    var dLng = (meters * Math.sin(rad)) / (EARTH_RADIUS * Math.cos((latlng.lat * Math.PI) / 180));
-    return L.latLng(latlng.lat + (dLat * 180) / Math.PI, latlng.lng + (dLng * 180) / Math.PI);
-  }
 
   function viewCone(latlng, bearing, fov) {
-    var style = { className: "hs-view-cone", interactive: false, weight: 1 };
-    if (fov !== null && fov >= 360) return L.circle(latlng, Object.assign({ radius: CONE_METERS / 2 }, style));
-    if (bearing === null || bearing === undefined) return null;
-    var width = fov === null || fov === undefined || fov <= 0 ? DEFAULT_FOV : fov;
-    var points = [latlng];
-    var steps = Math.max(4, Math.ceil(width / 5));
-    for (var i = 0; i <= steps; i++) points.push(offset(latlng, bearing - width / 2 + (width * i) / steps, CONE_METERS));
-    return L.polygon(points, style);
+    return HSViewCone.viewCone(latlng, bearing, fov, { meters: CONE_METERS, circleMeters: CONE_METERS / 2 });
   }
 
   function create(element, options) {

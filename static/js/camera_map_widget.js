@@ -10,8 +10,6 @@
   "use strict";
 
   var VIEW_CONE_METERS = 60;
-  var DEFAULT_FOV = 60; // when only a bearing is known (e.g. "북측")
-  var EARTH_RADIUS = 6371008.8;
   var CAMERA_ZOOM = 16;
   var FALLBACK_CENTER = [37.1995, 126.8314]; // Hwaseong city hall
 
@@ -21,26 +19,8 @@
     return isFinite(value) ? value : null;
   }
 
-  // Point `meters` away from latlng along `bearing` (degrees clockwise from north); a local
-  // equirectangular step is exact enough at 60 m.
-  function offset(latlng, bearing, meters) {
-    var rad = (bearing * Math.PI) / 180;
-    var dLat = (meters * Math.cos(rad)) / EARTH_RADIUS;
-    var dLng = (meters * Math.sin(rad)) / (EARTH_RADIUS * Math.cos((latlng.lat * Math.PI) / 180));
-    return L.latLng(latlng.lat + (dLat * 180) / Math.PI, latlng.lng + (dLng * 180) / Math.PI);
-  }
-
   function viewCone(latlng, bearing, fov) {
-    var style = { className: "hs-view-cone", interactive: false, weight: 1 };
-    if (fov !== null && fov >= 360) return L.circle(latlng, Object.assign({ radius: VIEW_CONE_METERS }, style));
-    if (bearing === null) return null;
-    var width = fov === null || fov <= 0 ? DEFAULT_FOV : fov;
-    var points = [latlng];
-    var steps = Math.max(4, Math.ceil(width / 5));
-    for (var i = 0; i <= steps; i++) {
-      points.push(offset(latlng, bearing - width / 2 + (width * i) / steps, VIEW_CONE_METERS));
-    }
-    return L.polygon(points, style);
+    return HSViewCone.viewCone(latlng, bearing, fov, { meters: VIEW_CONE_METERS });
   }
 
   // Names come from imported data: show them as text, never as HTML (Leaflet parses strings).
