@@ -8,6 +8,7 @@ appends one AlertEvent and publishes the change after commit. Callers check visi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
@@ -21,8 +22,14 @@ from alerts.dispatch import config as dispatch_config
 from alerts.dispatch_tasks import queue_delivery
 from alerts.events import publish_alert_event
 from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
+from alerts.texts import alert_closed_body
 from alerts.visibility import sees_all_centers
+from guardians.notify import notify_guardians
 from operators.models import Center, User
+
+logger = logging.getLogger(__name__)
+
+CLOSED_SMS_PURPOSE = "alert_closed"
 
 # Statuses an action may still change; a citizen's cancel and a close end the alert.
 FINISHED = (AlertStatus.CLOSED, AlertStatus.CANCELLED)
@@ -189,8 +196,10 @@ def do_transfer_alert(alert: Alert, user: User, center: Center) -> tuple[Alert, 
 
 
 def do_close_alert(alert: Alert, user: User, disposition: str, note: str = "") -> tuple[Alert, AlertEvent]:
-    """End the alert with what it turned out to be. A duress alert still reads "cancelled" in the
-    app (alerts.status.app_status)."""
+    """End the alert with what it turned out to be, and tell the guardians it is over (one SMS each,
+    queued in this transaction: a close that rolls back sends nothing). A duress alert still reads
+    "cancelled" in the app (alerts.status.app_status) and its guardians get no SMS (see
+    _notify_guardians_of_close)."""
     with transaction.atomic():
         alert = _locked(alert)
         now = timezone.now()
@@ -200,4 +209,23 @@ def do_close_alert(alert: Alert, user: User, disposition: str, note: str = "") -
         event = AlertEvent.objects.create(alert=alert, kind="closed", actor=user,
                                           data={"disposition": disposition, "note": note})
         publish_alert_event(alert, "closed", event=event)
+        _notify_guardians_of_close(alert)
     return alert, event
+
+
+def _notify_guardians_of_close(alert: Alert) -> None:
+    """Nothing for a duress alert: the citizen answered the app's cancel under threat, and the person
+    threatening them may be holding the phone or standing next to a guardian's. An SMS saying "the
+    SOS was closed by the center" would tell them the cancel was not what it seemed. The SMS names
+    no place, so it is no location disclosure. In a savepoint: the close must not fail for it."""
+    if alert.is_duress:
+        return
+    try:
+        with transaction.atomic():
+            body = alert_closed_body(alert)  # the same text for every guardian
+            notify_guardians(alert.citizen, CLOSED_SMS_PURPOSE, lambda _guardian, _link: body,
+                             discloses_location=False)
+    except Exception:
+        logger.exception("alert %s closed; guardians could not be notified", alert.pk)
+        AlertEvent.objects.create(alert=alert, kind="guardians_not_notified",
+                                  data={"purpose": CLOSED_SMS_PURPOSE})

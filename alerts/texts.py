@@ -37,3 +37,18 @@ def trip_arrived_body(trip: Trip) -> str:
 def trip_overdue_body(trip: Trip, url: str) -> str:
     return (f"{PREFIX} {trip.citizen.name}님이 도착 예정 시각({seoul_time(trip.expected_arrival)})이 "
             f"지나도록 도착하지 않아 관제센터에 알렸습니다. 위치: {url}")
+
+
+# Only outcomes that reassure are named; a crime, fire or medical outcome is for the center to
+# tell in person (by phone), not in a one-line SMS.
+CLOSED_DISPOSITIONS = {"safe": "안전 확인", "false_alarm": "오인 신고"}
+# With their subject particle (가/이 follows the last syllable).
+CLOSED_SUBJECTS = {"sos": "긴급신고가", "overdue_trip": "귀가 지연 알림이"}
+
+
+def alert_closed_body(alert: Alert) -> str:
+    """No link and no place: it discloses no location (and so records no Disclosure)."""
+    subject = CLOSED_SUBJECTS.get(alert.kind, "긴급신고가")
+    detail = CLOSED_DISPOSITIONS.get(alert.disposition)
+    outcome = f"({detail})" if detail else ""
+    return f"{PREFIX} {alert.citizen.name}님의 {subject} 관제센터에서 종결되었습니다{outcome}."

@@ -134,6 +134,10 @@ CELERY_BEAT_SCHEDULE = {
     "mark-overdue-trips": {
         "task": "alerts.tasks.mark_overdue_trips", "schedule": 60.0, "options": {"expires": 55},
     },
+    # Alerts nobody claimed within ALERT_CLAIM_TIMEOUT alarm the supervisors.
+    "alarm-unclaimed-alerts": {
+        "task": "alerts.tasks.alarm_unclaimed_alerts", "schedule": 10.0, "options": {"expires": 9},
+    },
     # Re-queues police/fire webhooks whose task was lost (broker down, worker died).
     "redeliver-due-escalations": {
         "task": "alerts.dispatch_tasks.redeliver_due_escalations", "schedule": 60.0,
@@ -220,6 +224,8 @@ NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, mi
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.
 # Empty: maps draw boundaries and cameras as vector layers only (closed networks).
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")
+# An alert nobody claimed for this many seconds alarms the supervisors.
+ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", 30, min_value=5, max_value=3600)
 # A trip not arrived this long after its expected arrival becomes overdue.
 TRIP_OVERDUE_GRACE_MINUTES = env.int("TRIP_OVERDUE_GRACE_MINUTES", 10, min_value=0, max_value=120)
 # SMS: console (log), file (one JSON per message in SMS_FILE_DIR; the demo default), locmem (tests).
