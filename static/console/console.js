@@ -144,7 +144,8 @@
         break;
       case "alert.updated":
       case "alert.claimed":
-        queue.upsert(message.alert, false);
+        if (message.event && message.event.kind === "unclaimed_alarm") queue.realarm(message.alert);
+        else queue.upsert(message.alert, false);
         if (message.alert.id === selectedId) refreshSoon();
         openNext();
         break;

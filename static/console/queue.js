@@ -134,6 +134,12 @@
         if (fresh.length) ring();
         return fresh;
       },
+      // The server's claim-timeout alarm: ring now even for an alert we already show.
+      realarm: function (alert) {
+        upsert(alert);
+        render();
+        if (waiting(alert)) ring();
+      },
       upsert: function (alert, isNew) {
         var arrived = upsert(alert);
         render();
