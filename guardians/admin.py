@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from guardians.models import Citizen, Guardian, SmsMessage
+from guardians.models import Citizen, Guardian, SmsMessage, TrackingView
 from guardians.phones import mask
 
 
@@ -51,13 +54,30 @@ class CitizenAdmin(admin.ModelAdmin):
 
 @admin.register(Guardian)
 class GuardianAdmin(admin.ModelAdmin):
-    list_display = ["name", "masked_phone", "citizen", "relation", "declined_at", "created_at"]
-    list_filter = ["declined_at"]
+    list_display = ["name", "masked_phone", "citizen", "relation", "declined_at", "tracking_revoked_at",
+                    "created_at"]
+    list_filter = ["declined_at", "tracking_revoked_at"]
     search_fields = ["name", "phone", "citizen__name", "citizen__phone"]
     list_select_related = ["citizen"]
-    fields = ["citizen", "name", "phone", "relation", "declined_at", "created_at"]
+    fields = ["citizen", "name", "phone", "relation", "declined_at", "tracking_revoked_at", "created_at"]
     # The phone got the SMS with the decline link; a new number must come through the app.
-    readonly_fields = ["citizen", "phone", "declined_at", "created_at"]
+    readonly_fields = ["citizen", "phone", "declined_at", "tracking_revoked_at", "created_at"]
+    actions = ["revoke_tracking_links"]
+
+    @admin.action(description=_("Revoke tracking links sent so far"), permissions=["change"])
+    def revoke_tracking_links(self, request: HttpRequest, queryset: QuerySet[Guardian]) -> None:
+        # Links already sent stop at once (e.g. an SMS forwarded or a phone lost); the next trip
+        # or alert sends a new link that works. To stop all links for good, the guardian declines
+        # or the citizen removes them.
+        now = timezone.now()
+        guardians = list(queryset)
+        Guardian.objects.filter(pk__in=[g.pk for g in guardians]).update(tracking_revoked_at=now)
+        for guardian in guardians:  # the admin's history says who revoked, and when
+            self.log_change(request, guardian, [{"changed": {"fields": ["tracking_revoked_at"]}}])
+        self.message_user(request, ngettext(
+            "Tracking links of %(count)d guardian revoked.",
+            "Tracking links of %(count)d guardians revoked.", len(guardians),
+        ) % {"count": len(guardians)}, messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # added from the app only, which sends the SMS with the decline link
@@ -65,6 +85,29 @@ class GuardianAdmin(admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Guardian) -> str:
         return mask(obj.phone)
+
+
+@admin.register(TrackingView)
+class TrackingViewAdmin(admin.ModelAdmin):
+    """Openings of guardians' tracking pages (each is also a Disclosure) and the polls after them."""
+
+    list_display = ["opened_at", "guardian", "citizen", "polls", "last_poll_at"]
+    list_select_related = ["guardian", "disclosure__citizen"]
+    date_hierarchy = "opened_at"
+
+    @admin.display(description=_("app user"))
+    def citizen(self, obj: TrackingView) -> str:
+        return str(obj.disclosure.citizen)
+
+    # Read-only: a log of who saw the location.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: TrackingView | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: TrackingView | None = None) -> bool:
+        return False
 
 
 @admin.register(SmsMessage)

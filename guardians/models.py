@@ -85,6 +85,9 @@ class Guardian(models.Model):
     relation = models.CharField(_("relation"), max_length=30, blank=True)
     decline_token = models.CharField(max_length=64, unique=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    # Tracking links signed up to this moment stop working (staff action in the admin); links
+    # sent later (a new trip or alert) work again. Deleting the guardian kills all their links.
+    tracking_revoked_at = models.DateTimeField(_("tracking links revoked"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -97,6 +100,23 @@ class Guardian(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrackingView(models.Model):
+    """One opening of a tracking page (``/t/<token>/``), recorded with its Disclosure; the page's
+    JSON polls that follow are counted here rather than as disclosures of their own."""
+
+    disclosure = models.OneToOneField("alerts.Disclosure", on_delete=models.CASCADE, related_name="+")
+    # Kept when the guardian is deleted: the disclosure names them already.
+    guardian = models.ForeignKey(Guardian, on_delete=models.SET_NULL, null=True, related_name="+")
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    polls = models.PositiveIntegerField(_("position polls"), default=0)
+    last_poll_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("tracking page view")
+        verbose_name_plural = _("tracking page views")
 
 
 class SmsStatus(models.TextChoices):

@@ -9,4 +9,5 @@ from guardians import pages
 urlpatterns = [
     path("g/decline/<str:token>/", pages.decline, name="guardian-decline"),
     path("t/<str:token>/", pages.tracking, name="guardian-tracking"),
+    path("t/<str:token>/position.json", pages.tracking_position, name="guardian-tracking-position"),
 ]

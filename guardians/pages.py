@@ -3,17 +3,21 @@ URL is the credential, so every miss is a plain 404 that tells nothing."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from guardians.models import Guardian
-from guardians.tracking import resolve_tracking_token
+from guardians.tracking import TrackingTarget, record_opening, record_poll, resolve_tracking_token
 
-REFRESH_SECONDS = 15
+POLL_SECONDS = 10
 
 
 def given_name(full_name: str) -> str:
@@ -47,20 +51,81 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@never_cache
-@require_http_methods(["GET"])
-def tracking(request: HttpRequest, token: str) -> HttpResponse:
+def poll_seconds() -> int:
+    """How often the page asks for the position (a setting, so the browser test can use 1 s)."""
+    return int(getattr(settings, "GUARDIAN_TRACKING_POLL_SECONDS", POLL_SECONDS))
+
+
+def tracking_payload(target: TrackingTarget, now: datetime) -> dict[str, object]:
+    """What the page shows, and nothing more: no names, no phone numbers, no duress flag (a duress
+    alert is simply an open SOS to a guardian, which is what it is)."""
+    position = target.last_position()
+    destination = target.destination()
+    return {
+        "kind": target.kind,
+        "status": target.trip.status if target.trip is not None else target.alert.status,
+        "status_text": target.status_ko,
+        "ended": target.ended_at is not None,
+        "position": None if position is None else {
+            "latitude": round(position.point.y, 6),
+            "longitude": round(position.point.x, 6),
+            "accuracy": None if position.accuracy is None else round(position.accuracy),
+            "recorded_at": position.recorded_at.isoformat(),
+            # From the server's clock: a phone's clock may be off by minutes.
+            "age_seconds": max(0, int((now - position.recorded_at).total_seconds())),
+        },
+        "trail": [[round(p.y, 6), round(p.x, 6)] for p in target.trail()],
+        "destination": None if destination is None else {
+            "latitude": round(destination[0].y, 6),
+            "longitude": round(destination[0].x, 6),
+            "name": destination[1],
+        },
+    }
+
+
+def _live_target(token: str) -> TrackingTarget:
     target = resolve_tracking_token(token)
     if target is None:
         raise Http404
+    return target
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
+    return response
+
+
+@never_cache
+@require_http_methods(["GET"])
+def tracking(request: HttpRequest, token: str) -> HttpResponse:
+    target = _live_target(token)
+    view = record_opening(target)  # every opening is a disclosure; the polls are counted on it
+    now = timezone.now()
+    payload = tracking_payload(target, now)
     context = {
         "target": target,
         "citizen_name": given_name(target.citizen.name),
         "position": target.last_position(),
-        "refresh_seconds": REFRESH_SECONDS,
-        "now": timezone.now(),
+        "age_minutes": None if payload["position"] is None else payload["position"]["age_seconds"] // 60,
+        "poll_seconds": poll_seconds(),
+        "config": {
+            "positionUrl": reverse("guardian-tracking-position", args=[token]) + f"?v={view.pk}",
+            "pollSeconds": poll_seconds(),
+            "tileUrl": settings.MAP_TILE_URL,
+            "initial": payload,
+        },
+        "now": now,
     }
-    response = render(request, "guardians/tracking.html", context)
-    response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
-    return response
+    return _private(render(request, "guardians/tracking.html", context))
+
+
+@require_http_methods(["GET"])
+def tracking_position(request: HttpRequest, token: str) -> JsonResponse:
+    """The page's poll: the same 404s as the page, counted on its opening, never cached."""
+    target = _live_target(token)
+    view_id = request.GET.get("v", "")
+    record_poll(target, int(view_id) if view_id.isdigit() and len(view_id) < 19 else None)
+    response = JsonResponse(tracking_payload(target, timezone.now()))
+    response["Cache-Control"] = "no-store"
+    return _private(response)

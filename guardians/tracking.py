@@ -2,25 +2,32 @@
 
 The token is ``django.core.signing`` output (HMAC with SECRET_KEY and our salt) carrying the
 guardian id and the trip or alert id: it can't be guessed or edited. It stops working when the
-guardian declines, and an hour after the trip or alert has ended.
+guardian declines or is deleted, when staff revoke the guardian's links (only links signed before
+``Guardian.tracking_revoked_at``: the signer's timestamp says when a link was made), and an hour
+after the trip or alert has ended.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core import signing
+from django.db import transaction
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import Alert, AlertStatus, Trip, TripStatus
-from guardians.models import Citizen, Guardian
+from alerts.models import Alert, AlertStatus, Disclosure, DisclosureRecipient, Trip, TripStatus
+from guardians.models import Citizen, Guardian, TrackingView
+from guardians.phones import mask
 
 SALT = "guardians.tracking.v1"
+VIEW_PURPOSE = "tracking_view"  # Disclosure.purpose of one opening of the page
 GRACE_AFTER_END = timedelta(hours=1)
+TRAIL_POINTS = 50  # the recent trail drawn on the guardian's map
 
 TRIP_STATUS_KO = {
     TripStatus.ACTIVE: "귀가 중",
@@ -55,6 +62,7 @@ def tracking_url(guardian: Guardian, *, trip: Trip | None = None, alert: Alert |
 class Position:
     point: Point
     recorded_at: datetime
+    accuracy: float | None = None
 
 
 @dataclass(frozen=True)
@@ -102,21 +110,41 @@ class TrackingTarget:
         """The newest of the object's own last position and its newest trail row."""
         if self.trip is not None:
             own = _position(self.trip.last_location, self.trip.last_location_at)
-            row = self.trip.locations.order_by("-recorded_at", "-id").first()
         else:
-            own = _position(self.alert.location, self.alert.location_recorded_at)
-            row = self.alert.locations.order_by("-recorded_at", "-id").first()
-        trail = _position(row.location, row.recorded_at) if row is not None else None
-        candidates = [p for p in (own, trail) if p is not None]
+            own = _position(self.alert.location, self.alert.location_recorded_at, self.alert.accuracy)
+        row = self._trail_rows().order_by("-recorded_at", "-id").first()
+        trail = _position(row.location, row.recorded_at, row.accuracy) if row is not None else None
+        # The trail row first: on a tie it wins, as it carries the accuracy (a trip's own copy doesn't).
+        candidates = [p for p in (trail, own) if p is not None]
         return max(candidates, key=lambda p: p.recorded_at) if candidates else None
 
+    def trail(self, limit: int = TRAIL_POINTS) -> list[Point]:
+        """The newest ``limit`` trail points, oldest first (the order a line is drawn in)."""
+        rows = self._trail_rows().order_by("-recorded_at", "-id").values_list("location", flat=True)[:limit]
+        return list(reversed(rows))
 
-def _position(point: Point | None, at: datetime | None) -> Position | None:
-    return Position(point, at) if point is not None and at is not None else None
+    def destination(self) -> tuple[Point, str] | None:
+        """The trip's destination; an alert raised during a trip shows that trip's."""
+        trip = self.trip if self.trip is not None else self.alert.trip
+        return (trip.destination, trip.destination_name) if trip is not None else None
+
+    def _trail_rows(self) -> QuerySet:  # of TripLocation or AlertLocation
+        return self.trip.locations.all() if self.trip is not None else self.alert.locations.all()
+
+
+def _position(point: Point | None, at: datetime | None, accuracy: float | None = None) -> Position | None:
+    return Position(point, at, accuracy) if point is not None and at is not None else None
+
+
+def _signed_at(token: str) -> datetime:
+    """When the (already verified) token was made: ``signing.dumps`` is a TimestampSigner, whose
+    output ends ``:<base62 seconds>:<signature>``."""
+    return datetime.fromtimestamp(signing.b62_decode(token.rsplit(":", 2)[-2]), tz=UTC)
 
 
 def resolve_tracking_token(token: str) -> TrackingTarget | None:
-    """The target of a live link, or None: bad signature, declined guardian, gone, or expired."""
+    """The target of a live link, or None: bad signature, declined, deleted or revoked guardian, gone,
+    or expired."""
     try:
         payload = signing.loads(token, salt=SALT)
     except signing.BadSignature:
@@ -129,15 +157,57 @@ def resolve_tracking_token(token: str) -> TrackingTarget | None:
     )
     if guardian is None:
         return None
+    # Revocation wins ties (both are whole seconds in the token): a link made in the very second
+    # of the revocation is dead too.
+    revoked = guardian.tracking_revoked_at
+    if revoked is not None and _signed_at(token) <= revoked:
+        return None
     # Scoped to the guardian's own citizen: a link can only ever show that person.
     if isinstance(payload.get("t"), int):
         trip = Trip.objects.filter(pk=payload["t"], citizen_id=guardian.citizen_id).first()
         target = TrackingTarget(guardian, trip=trip) if trip is not None else None
     elif isinstance(payload.get("a"), int):
-        alert = Alert.objects.filter(pk=payload["a"], citizen_id=guardian.citizen_id).first()
+        alert = (
+            Alert.objects.select_related("trip")
+            .filter(pk=payload["a"], citizen_id=guardian.citizen_id).first()
+        )
         target = TrackingTarget(guardian, alert=alert) if alert is not None else None
     else:
         return None
     if target is None or target.is_expired():
         return None
     return target
+
+
+# --- the disclosure log ------------------------------------------------------------------------
+
+def record_opening(target: TrackingTarget) -> TrackingView:
+    """An opening of the page shows the location to the guardian: a Disclosure (위치정보 제3자 제공
+    기록, the citizen sees it in the app), with the TrackingView that counts the polls after it."""
+    guardian = target.guardian
+    with transaction.atomic():
+        disclosure = Disclosure.objects.create(
+            citizen=target.citizen,
+            recipient_kind=DisclosureRecipient.GUARDIAN,
+            recipient=f"{guardian.name} {mask(guardian.phone)}"[:100],
+            purpose=VIEW_PURPOSE,
+            trip=target.trip,
+            alert=target.alert,
+        )
+        return TrackingView.objects.create(disclosure=disclosure, guardian=guardian)
+
+
+def record_poll(target: TrackingTarget, view_id: int | None) -> None:
+    """Count one JSON poll on the opening it came from (the page sends its view id), else on the
+    newest opening of this link's guardian and target. A poll with no opening at all (the JSON
+    fetched by hand) did disclose the location, so it is recorded as an opening first."""
+    views = TrackingView.objects.filter(
+        guardian=target.guardian, disclosure__trip=target.trip, disclosure__alert=target.alert
+    )
+    counted = {"polls": F("polls") + 1, "last_poll_at": timezone.now()}
+    if view_id is not None and views.filter(pk=view_id).update(**counted):
+        return
+    latest = views.order_by("-opened_at", "-id").values_list("pk", flat=True).first()
+    if latest is None:
+        latest = record_opening(target).pk
+    TrackingView.objects.filter(pk=latest).update(**counted)

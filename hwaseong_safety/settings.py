@@ -224,6 +224,8 @@ NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, mi
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.
 # Empty: maps draw boundaries and cameras as vector layers only (closed networks).
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")
+# How often the guardian tracking page asks for the newest position.
+GUARDIAN_TRACKING_POLL_SECONDS = env.int("GUARDIAN_TRACKING_POLL_SECONDS", 10, min_value=1, max_value=300)
 # An alert nobody claimed for this many seconds alarms the supervisors.
 ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", 30, min_value=5, max_value=3600)
 # A trip not arrived this long after its expected arrival becomes overdue.

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from alerts.models import AlertLocation, AlertStatus, TripStatus
 from guardians.models import Guardian
@@ -79,7 +80,7 @@ def test_tracking_page_shows_trip_status_and_position(client, citizen) -> None:
     response = client.get(f"/t/{tracking_token(guardian, trip=trip)}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'http-equiv="refresh" content="15"' in html
+    assert 'http-equiv="refresh"' not in html  # the page polls position.json instead
     assert "길동님" in html and "홍길동" not in html  # first (given) name only
     assert "귀가 중" in html
     assert "37.19952" in html and "126.83131" in html
@@ -100,7 +101,8 @@ def test_tracking_page_for_alert_uses_newest_trail_point(client, citizen) -> Non
 def test_tracking_page_without_position(client, citizen) -> None:
     guardian = make_guardian(citizen)
     html = client.get(f"/t/{tracking_token(guardian, trip=make_trip(citizen))}/").content.decode()
-    assert "아직 위치 정보가 없습니다" in html
+    with translation.override("ko"):
+        assert gettext("No position yet.") in html
 
 
 @pytest.mark.parametrize("token", ["garbage", "eyJnIjoxLCJ0IjoxfQ:1abc:def"])
