@@ -15,7 +15,8 @@ NOTES = ROOT / "bench" / "notes.md"
 
 HOST = "127.0.0.1"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "18765"))
-WEB_WORKERS = 2
+# One per core of the 2-core bench machine; more only adds processes competing for the same cores.
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
 # Redis db 14 and its own key prefix: never the dev server's (0) or the tests' (15) data.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 

@@ -27,7 +27,8 @@ REQUEST_MARK = "django/core/handlers/"  # any frame of Django handling a request
 
 
 def record(master_pid: int, seconds: int, out: Path) -> subprocess.Popen:
-    """Starts py-spy on the uvicorn master and its workers; wait() on the result to finish."""
+    """Starts py-spy on the uvicorn master and its workers; wait() on the result to finish. Wall
+    clock (--idle): a thread waiting on PostgreSQL or Redis counts, as it counts for latency."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)  # a failed recording must not leave the last run's stacks to read
     argv = [str(config.VENV_BIN / "py-spy"), "record", "--pid", str(master_pid), "--subprocesses", "--idle",
@@ -45,17 +46,19 @@ def _stacks(raw: Path) -> list[tuple[list[str], int]]:
     return rows
 
 
-def summarise(raw: Path, top: int = 12) -> dict:
-    """Shares (percent) of request-handling samples per part, and the top leaf frames."""
-    stacks = [(frames, n) for frames, n in _stacks(raw) if any(REQUEST_MARK in f for f in frames)]
+def summarise(raw: Path, top: int = 12, marks: tuple[str, ...] = (REQUEST_MARK,),
+              parts_of: tuple[tuple[str, tuple[str, ...]], ...] = PARTS,
+              inner: str = "nearest (cameras/querysets.py") -> dict:
+    """Shares (percent) of the samples with a frame matching ``marks`` (request handling by
+    default) per part, and the top leaf frames. Indented parts count only inside ``inner``."""
+    stacks = [(frames, n) for frames, n in _stacks(raw) if any(m in f for f in frames for m in marks)]
     total = sum(n for _frames, n in stacks)
     if not total:
         return {"request_samples": 0, "parts": {}, "top_leaves": []}
     parts: dict[str, float] = {}
-    nearest = "nearest (cameras/querysets.py"
-    for label, patterns in PARTS:
-        # Indented parts count only inside nearest(): e.g. its SQL, not the session's.
-        inside = [(f, n) for f, n in stacks if not label.startswith("  ") or any(nearest in x for x in f)]
+    for label, patterns in parts_of:
+        # Indented parts count only inside ``inner``: e.g. nearest()'s SQL, not the session's.
+        inside = [(f, n) for f, n in stacks if not label.startswith("  ") or any(inner in x for x in f)]
         hits = sum(n for frames, n in inside if any(p in f for f in frames for p in patterns))
         parts[label] = round(100 * hits / total, 1)
     leaves: Counter[str] = Counter()
@@ -66,3 +69,19 @@ def summarise(raw: Path, top: int = 12) -> dict:
         "parts": parts,
         "top_leaves": [(frame, round(100 * n / total, 1)) for frame, n in leaves.most_common(top)],
     }
+
+
+# Scenario 4: where a console push's time goes, in the consumer and its one sync thread per process.
+CONSOLE_MARKS = ("operators/consumers.py", "channels/", "channels_redis/", "websockets/")
+CONSOLE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("_push_for: re-read and serialise one alert for one console (sync thread)",
+     ("_push_for (operators/consumers.py",)),
+    ("  SQL round trips (psycopg)", ("psycopg/",)),
+    ("  ConsoleAlertSerializer(...).data", ("data (rest_framework/serializers.py",)),
+    ("  checking a pooled connection out and in", ("psycopg_pool/", "django/db/backends/postgresql/base.py")),
+    ("presence (Redis, a new connection each time)", ("operators/presence.py",)),
+    ("channel layer (channels_redis)", ("channels_redis/",)),
+    ("websocket send (uvicorn, websockets)", ("websockets/", "uvicorn/protocols/websockets/")),
+    ("JSON encoding", ("json/encoder.py",)),
+)
+CONSOLE_INNER = "_push_for (operators/consumers.py"

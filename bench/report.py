@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 
-from bench import config
+from bench import config, report_console
+from bench.report_console import carry_over  # noqa: F401 - run.py's one import for writing results
 from bench.stats import ratio
 
 NEAREST_P99_TARGET_MS = 15.0
 NEAREST_FLOOR_FACTOR = 3.0
 QUICK_NOTE = " (BENCH_QUICK: a shape check, not figures)"
-TODO = "not measured yet: needs the console websocket"
+TODO = "not measured in this run"
 
 
 def _ms(value: float | None) -> str:
@@ -111,13 +112,14 @@ def _summary_rows(results: dict) -> list[str]:
             lines.append(f"| 1 nearest, {largest} cameras, concurrency {row['concurrency']} | API p99 "
                          f"{_ms(api['p99_ms'])} ms | {_ms(floor['p99_ms'])} ms | "
                          f"{ratio(api['p99_ms'], floor['p99_ms'])} | ≤ 15 ms and ≤ 3× | {_met(api, floor)} |")
-    lines.append(f"| 2 alarm to console | {TODO} | | | | |")
+    console = report_console.summary_rows(results)
+    lines.append(console.get("2", f"| 2 alarm to console | {TODO} | | | | |"))
     ingest = results.get("ingest") or {}
     if ingest:
         held = ingest.get("highest_held_per_s")
         lines.append(f"| 3 location ingest | highest rate held: {f'{held:g}/s' if held else 'none'} "
                      f"| INSERT p99 {_ms(ingest['floor']['p99_ms'])} ms | | p99 ≤ 100 ms, no errors | |")
-    lines.append(f"| 4 console fan-out | {TODO} | | | | |")
+    lines.append(console.get("4", f"| 4 console fan-out | {TODO} | | | | |"))
     peaks = [mib for phases in results["memory"].values() for phase, labels in phases.items()
              if phase not in ("idle", "startup")
              for label, mib in labels.items() if label.startswith("uvicorn child")]
@@ -140,9 +142,11 @@ def markdown(results: dict) -> str:
         f" Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, PostgreSQL {m['postgresql']}, "
         f"PostGIS {m['postgis']}, shared_buffers {m['shared_buffers']}, synchronous_commit "
         f"{m['synchronous_commit']}, Python {m['python']}; load average {m['loadavg_at_start']} at start, "
-        f"{m.get('loadavg_at_end')} at end. Server: uvicorn, 2 workers, HWASEONG_MODE=production (plain HTTP "
-        "on loopback), a Celery worker; the load generator shares the same 2 cores.",
+        f"{m.get('loadavg_at_end')} at end. Server: uvicorn, {results.get('web_workers', 2)} workers, "
+        "HWASEONG_MODE=production (plain HTTP on loopback), a Celery worker; the load generator shares the "
+        "same 2 cores.",
         "",
+        *report_console.carried_note(results),
         "## Summary",
         "",
         *_summary_rows(results),
@@ -155,17 +159,17 @@ def markdown(results: dict) -> str:
         "",
         *_nearest_rows(results),
         "",
-        "## Scenario 2: alarm to console",
+        "## Scenario 2: SOS to screen (`POST /api/v1/alerts/` → `alert.created` on every console)",
         "",
-        "| figure | value |", "|:--|:--|", f"| SOS → console event latency | {TODO} |",
+        *report_console.alarm_rows(results),
         "",
         "## Scenario 3: location ingest (`POST /api/v1/trips/{id}/locations/`, one fix each)",
         "",
         *_ingest_rows(results),
         "",
-        "## Scenario 4: console fan-out",
+        "## Scenario 4: console fan-out (one event to every open console)",
         "",
-        "| figure | value |", "|:--|:--|", f"| events to N open consoles | {TODO} |",
+        *report_console.fanout_rows(results),
         "",
         "## Scenario 5: memory (resident set size)",
         "",
@@ -175,6 +179,7 @@ def markdown(results: dict) -> str:
         "",
         *_profile_rows(results),
         "",
+        *report_console.profile_rows(results),
         *_variant(results),
     ]
     return "\n".join(parts) + ("\n" + notes if notes else "")

@@ -1,5 +1,6 @@
-"""Starts and stops the bench's own uvicorn (2 workers) and Celery worker, each in its own process
-group so that one killpg ends every child; samples their resident memory (scenario 5)."""
+"""Starts and stops the bench's own uvicorn (config.WEB_WORKERS: 2 unless BENCH_WEB_WORKERS) and
+Celery worker, each in its own process group so that one killpg ends every child; samples their
+resident memory (scenario 5)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ class Stack:
     """``with Stack(database) as stack:`` — the web server and worker, up and answering."""
 
     def __init__(self, database: str, extra_env: dict[str, str] | None = None) -> None:
+        self.database = database
         self.env = config.server_env(database, extra_env)
         self.base_url = f"http://{config.HOST}:{config.WEB_PORT}"
         self.procs: dict[str, subprocess.Popen] = {}

@@ -4,12 +4,15 @@ API must name the same cameras."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
 from bench import synth
 from bench.scenarios import nearest
+from bench.scenarios.consoles import Receipts
 from operators.models import User
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,29 @@ def test_raw_knn_and_api_agree(cameras: None, staff_client: APIClient) -> None:
         assert set(api_ids) <= set(candidates)
         assert len(set(api_ids) & set(candidates[: nearest.K])) >= nearest.K - 2
         assert len(knn_all) == nearest.K
+
+
+def test_receipts_count_each_console_once_and_match_by_alert() -> None:
+    """Scenario 2/4's collector: last = the Nth distinct console, duplicates ignored, incomplete
+    events missing, an event that came before its POST's answer still matched by id."""
+    receipts = Receipts(consoles=3)
+    for console, at in ((0, 10.002), (1, 10.005), (1, 10.001), (2, 10.009)):
+        receipts.record(7, console, at)  # console 1 twice: the second copy (earlier stamp) is ignored
+    receipts.record(8, 0, 20.004)  # only one console of three got alert 8
+    assert receipts.complete(7) and not receipts.complete(8)
+    last, first, missing = receipts.latencies({7: 10.0, 8: 20.0, 9: 30.0})
+    assert [round(x, 3) for x in last] == [9.0]
+    assert [round(x, 3) for x in first] == [2.0, 4.0]
+    assert missing == 2
+
+
+def test_receipts_wait_wakes_on_the_last_console() -> None:
+    async def scenario() -> tuple[bool, bool]:
+        receipts = Receipts(consoles=2)
+        waiting = asyncio.create_task(receipts.wait(1, timeout_s=5))
+        await asyncio.sleep(0)
+        receipts.record(1, 0, 1.0)
+        receipts.record(1, 1, 2.0)
+        return await waiting, await receipts.wait(2, timeout_s=0.01)
+
+    assert asyncio.run(scenario()) == (True, False)
