@@ -4,7 +4,7 @@ snapshot, queue, detail and action answers; request bodies of the actions."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -14,7 +14,7 @@ from alerts.status import app_status, is_stale, location_age_s, operator_priorit
 from cameras.api import NearbyCameraSerializer
 from cameras.models import Camera
 from guardians.phones import mask
-from operators.models import User
+from operators.models import Center, User
 
 UNKNOWN_CENTER = _("No linked center has this code.")
 ALERT_RELATED = ("center", "citizen", "claimed_by", "trip")
@@ -108,8 +108,13 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
 
 
 def console_alerts_queryset(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Everything ConsoleAlertSerializer reads, in a fixed number of queries."""
-    return queryset.select_related(*ALERT_RELATED).prefetch_related("border_centers")
+    """Everything ConsoleAlertSerializer reads, in a fixed number of queries. Centers come without
+    their boundaries (thousands of vertices each, and half the cost of a push in the benchmarks)."""
+    return (
+        queryset.select_related(*ALERT_RELATED)
+        .defer("center__boundary")
+        .prefetch_related(Prefetch("border_centers", queryset=Center.objects.defer("boundary")))
+    )
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):

@@ -42,8 +42,9 @@ def visible_alerts(user: User) -> QuerySet[Alert]:
 
 def visible_alert(user: User, pk: int) -> Alert | None:
     """The alert as stored now (with what the console shows of it), if the user may see it."""
-    alerts = visible_alerts(user).select_related("center", "citizen", "claimed_by", "trip")
-    return alerts.prefetch_related("border_centers").filter(pk=pk).first()
+    from alerts.console_serializers import console_alerts_queryset
+
+    return console_alerts_queryset(visible_alerts(user)).filter(pk=pk).first()
 
 
 def can_see(user: User, alert: Alert | int) -> bool:

@@ -111,7 +111,13 @@ CHANNEL_LAYERS = {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         # No socket timeout: a console's receive waits on Redis for as long as it is idle, and
         # redis-py's default 5 s read timeout would drop every quiet console (channels_redis #422).
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+        "CONFIG": {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            # Messages a console may fall behind by before channels_redis drops the oldest (100 by
+            # default: a burst of SOS to a slow console lost pushes in the benchmarks). Consoles
+            # also resync from the database every CONSOLE_RESYNC_SECONDS.
+            "capacity": env.int("CHANNEL_LAYER_CAPACITY", 1000, min_value=100),
+        },
     }
 }
 # Throttling counters and short-lived state; shared by every web process.
@@ -226,6 +232,9 @@ NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, mi
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")
 # How often the guardian tracking page asks for the newest position.
 GUARDIAN_TRACKING_POLL_SECONDS = env.int("GUARDIAN_TRACKING_POLL_SECONDS", 10, min_value=1, max_value=300)
+# A connected console still asks for a fresh snapshot this often: a push lost on the way (a full
+# channel, a Redis restart) is then never missed for longer than this.
+CONSOLE_RESYNC_SECONDS = env.int("CONSOLE_RESYNC_SECONDS", 30, min_value=5, max_value=600)
 # An alert nobody claimed for this many seconds alarms the supervisors.
 ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", 30, min_value=5, max_value=3600)
 # A trip not arrived this long after its expected arrival becomes overdue.

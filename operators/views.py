@@ -77,7 +77,7 @@ def center_boundaries(request: HttpRequest) -> JsonResponse:
 def console_config(request: HttpRequest) -> dict[str, Any]:
     """Everything the console script needs, as one JSON object (json_script in the template)."""
     user: User = request.user
-    linked = Center.objects.filter(is_linked=True).order_by("code")
+    linked = Center.objects.filter(is_linked=True).only("code", "name").order_by("code")
     centers = [{"code": c.code, "name": c.name} for c in linked]
     return {
         "user": {"id": user.pk, "name": user.get_full_name() or user.username, "role": user.role,
@@ -92,6 +92,7 @@ def console_config(request: HttpRequest) -> dict[str, Any]:
             "login": reverse("login"),
         },
         "tileUrl": settings.MAP_TILE_URL,
+        "resyncSeconds": settings.CONSOLE_RESYNC_SECONDS,
         "nearest": {"limit": settings.NEAREST_CAMERAS_DEFAULT,
                     "radius": settings.NEAREST_CAMERAS_RADIUS_METERS},
         "wallTiles": WALL_DEFAULT_TILES,

@@ -92,6 +92,10 @@
       if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
     }
 
+    // A push can be lost on the way (a console fell too far behind, Redis restarted) without the
+    // socket closing: a fresh snapshot now and then bounds how long anything stays missed.
+    setInterval(function () { send({ type: "resync" }); }, (HS.config.resyncSeconds || 30) * 1000);
+
     // A tab that slept (laptop lid, background throttling) may have missed pushes.
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") send({ type: "resync" });
