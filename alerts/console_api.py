@@ -3,6 +3,7 @@ see, parse, call a ``do_*`` action, answer. Session auth with CSRF; center staff
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -15,7 +16,9 @@ from alerts import console_actions as actions
 from alerts import console_serializers as s
 from alerts.models import Alert
 from alerts.visibility import open_queue, visible_alert
-from operators.models import Center
+from cameras.models import Camera
+from operators.audit import record_access
+from operators.models import AccessAction, Center
 from operators.permissions import IsCenterStaff
 
 TAGS = ["console"]
@@ -31,12 +34,29 @@ class ConsoleAPIView(APIView):
     # Session only: an app token must never act as staff (it could not anyway: IsCenterStaff).
     authentication_classes = [SessionAuthentication]
     permission_classes = [IsCenterStaff]
+    # What a successful request writes to the access log (issue 6); None: nothing.
+    audit_action: str | None = None
+    audited_alert: Alert | None = None
+    audit_detail: dict | None = None
 
     def get_alert(self, pk: int) -> Alert:
         alert = visible_alert(self.request.user, pk)
         if alert is None:
             raise NotFound  # never 403: ids of other centers' alerts don't leak
+        self.audited_alert = alert
         return alert
+
+    def dispatch(self, request: object, *args: object, **kwargs: object) -> Response:
+        if self.audit_action is None:
+            return super().dispatch(request, *args, **kwargs)
+        # The action and its access record commit together: nothing is done or seen unrecorded.
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            alert = self.audited_alert
+            if response.status_code < 400 and alert is not None:
+                record_access(self.request, self.audit_action, subject_citizen_id=alert.citizen_id,
+                              target=f"alert:{alert.pk}", detail=self.audit_detail)
+        return response
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, actions.ConsoleConflict):
@@ -72,12 +92,16 @@ class QueueView(ConsoleAPIView):
 
 
 class AlertDetailView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_VIEW
+
     @extend_schema(tags=TAGS, summary="Alert detail", responses={200: s.AlertDetailSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         return Response(s.alert_detail(self.get_alert(pk)))
 
 
 class ClaimView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_CLAIM
+
     @extend_schema(tags=TAGS, summary="Claim an alert", request=s.EmptySerializer,
                    responses={200: s.ActionResultSerializer, **ERRORS, **CONFLICT})
     def post(self, request: Request, pk: int) -> Response:
@@ -85,6 +109,8 @@ class ClaimView(ConsoleAPIView):
 
 
 class AcknowledgeView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_ACKNOWLEDGE
+
     @extend_schema(tags=TAGS, summary="Acknowledge an alert (app: in_progress)", request=s.EmptySerializer,
                    responses={200: s.ActionResultSerializer, **ERRORS, **CONFLICT})
     def post(self, request: Request, pk: int) -> Response:
@@ -92,16 +118,21 @@ class AcknowledgeView(ConsoleAPIView):
 
 
 class NotesView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_NOTE
+
     @extend_schema(tags=TAGS, summary="Add a note to the timeline", request=s.NoteSerializer,
                    responses={201: s.NoteResultSerializer, 400: OpenApiResponse(description="Bad text."),
                               **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         alert = self.get_alert(pk)
         event = actions.do_add_note(alert, request.user, self.parsed(s.NoteSerializer, request)["text"])
+        self.audit_detail = {"event": event.pk}  # the note's id: its text may name people
         return Response(s.NoteResultSerializer({"event": event}).data, status=status.HTTP_201_CREATED)
 
 
 class EscalateView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_ESCALATE
+
     @extend_schema(tags=TAGS, summary="Escalate to police and/or fire (app: dispatched)",
                    request=s.EscalateSerializer,
                    responses={200: s.EscalateResultSerializer, 400: OpenApiResponse(description="Bad body."),
@@ -110,10 +141,13 @@ class EscalateView(ConsoleAPIView):
         body = self.parsed(s.EscalateSerializer, request)
         alert, event, escalations = actions.do_escalate_alert(
             self.get_alert(pk), request.user, body["agencies"], body["reason"])
+        self.audit_detail = {"agencies": sorted(e.agency for e in escalations)}
         return _result(alert, event, escalations=s.EscalationSerializer(escalations, many=True).data)
 
 
 class TransferView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_TRANSFER
+
     @extend_schema(tags=TAGS, summary="Transfer to another center", request=s.TransferSerializer,
                    responses={200: s.ActionResultSerializer,
                               400: OpenApiResponse(description="Unknown center."), **ERRORS, **CONFLICT})
@@ -123,14 +157,41 @@ class TransferView(ConsoleAPIView):
         center = Center.objects.linked().filter(code=code).first()
         if center is None:
             raise serializers.ValidationError({"center": [s.UNKNOWN_CENTER]})
+        self.audit_detail = {"from": alert.center_id, "to": center.code}
         return _result(*actions.do_transfer_alert(alert, request.user, center))
 
 
 class CloseView(ConsoleAPIView):
+    audit_action = AccessAction.ALERT_CLOSE
+
     @extend_schema(tags=TAGS, summary="Close with a disposition", request=s.CloseSerializer,
                    responses={200: s.ActionResultSerializer, 400: OpenApiResponse(description="Bad body."),
                               **ERRORS, **CONFLICT})
     def post(self, request: Request, pk: int) -> Response:
         body = self.parsed(s.CloseSerializer, request)
+        self.audit_detail = {"disposition": body["disposition"]}
         return _result(*actions.do_close_alert(self.get_alert(pk), request.user, body["disposition"],
                                                body["note"]))
+
+
+class CameraOpenedSerializer(serializers.Serializer):
+    alert = serializers.IntegerField(required=False, allow_null=True,
+                                     help_text="The alert the wall was showing cameras for, if any.")
+
+
+class CameraOpenedView(ConsoleAPIView):
+    """The console's video wall says it started showing a camera: the feed itself goes from the
+    camera to the browser, so this is the only place the opening can be recorded."""
+
+    @extend_schema(tags=TAGS, summary="Record that a camera feed was opened", request=CameraOpenedSerializer,
+                   responses={204: None, **ERRORS})
+    def post(self, request: Request, pk: int) -> Response:
+        if not Camera.objects.filter(pk=pk).exists():
+            raise NotFound
+        alert_id = self.parsed(CameraOpenedSerializer, request).get("alert")
+        # Opened for an alert: the camera looks at that citizen's surroundings.
+        alert = self.get_alert(alert_id) if alert_id is not None else None
+        record_access(request, AccessAction.CAMERA_OPENED,
+                      subject_citizen_id=alert.citizen_id if alert else None, target=f"camera:{pk}",
+                      detail={"alert": alert.pk} if alert else None)
+        return Response(status=status.HTTP_204_NO_CONTENT)

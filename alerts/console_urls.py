@@ -15,4 +15,5 @@ urlpatterns = [
     path("alerts/<int:pk>/escalate", api.EscalateView.as_view(), name="console-escalate"),
     path("alerts/<int:pk>/transfer", api.TransferView.as_view(), name="console-transfer"),
     path("alerts/<int:pk>/close", api.CloseView.as_view(), name="console-close"),
+    path("cameras/<int:pk>/opened", api.CameraOpenedView.as_view(), name="console-camera-opened"),
 ]

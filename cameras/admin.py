@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 
 from cameras.forms import CameraAdminForm
 from cameras.models import Camera, CameraEvent, EventKind, Status
+from operators.audit import AuditedAdminMixin, record_access
+from operators.models import AccessAction
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -110,6 +112,9 @@ def status_action(status: Status) -> Callable[..., None]:
                     request.user.pk, Camera.objects.filter(pk__in=ids), CHANGE,
                     [{"changed": {"fields": ["status"]}}],
                 )
+                # A bulk change bypasses log_change, so the access log is written here.
+                record_access(request, AccessAction.ADMIN_CHANGE, subject_citizen_id=None,
+                              target="cameras.camera", detail={"ids": ids, "status": status.value})
         message = ngettext(
             "%(count)d camera set to “%(status)s”.", "%(count)d cameras set to “%(status)s”.", len(ids)
         ) % {"count": len(ids), "status": status.label}
@@ -120,7 +125,7 @@ def status_action(status: Status) -> Callable[..., None]:
 
 
 @admin.register(Camera)
-class CameraAdmin(admin.ModelAdmin):
+class CameraAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = CameraAdminForm
     list_display = [
         "management_number", "address", "purpose", "status", "center", "camera_count", "installed",
@@ -175,18 +180,23 @@ class CameraAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected as standard CSV"), permissions=["view"])
     def export_standard_csv(self, request: HttpRequest, queryset: QuerySet[Camera]) -> HttpResponse:
-        # Imported here so this module loads even where the import/export module is not present.
-        from cameras.admin_views import export_response
-
-        return export_response(queryset)
+        return self.export(request, queryset, "utf-8")
 
     @admin.action(description=_("Export selected as standard CSV (CP949, for older systems)"),
                   permissions=["view"])
     def export_standard_csv_cp949(self, request: HttpRequest, queryset: QuerySet[Camera]) -> HttpResponse:
         # The national data portal and many agencies' tools still exchange CP949 files.
+        return self.export(request, queryset, "cp949")
+
+    def export(self, request: HttpRequest, queryset: QuerySet[Camera], encoding: str) -> HttpResponse:
+        # Imported here so this module loads even where the import/export module is not present.
         from cameras.admin_views import export_response
 
-        return export_response(queryset, encoding="cp949")
+        ids = sorted(queryset.values_list("pk", flat=True))
+        with transaction.atomic():  # no file leaves without its access record
+            record_access(request, AccessAction.CAMERA_EXPORT, subject_citizen_id=None,
+                          target="cameras.camera", detail={"ids": ids, "encoding": encoding})
+            return export_response(queryset, encoding=encoding)
 
     def get_urls(self) -> list[URLPattern]:
         name = f"{self.opts.app_label}_{self.opts.model_name}_import"

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from cameras.exporting import write_standard_csv
 from cameras.importing import ImportFileError, ImportReport, import_cameras
 from cameras.models import Camera
+from operators.audit import record_access
+from operators.models import AccessAction
 
 TEMPLATE = "admin/cameras/camera/import_form.html"
 EXPORT_ENCODINGS = {"utf-8": "utf-8-sig", "cp949": "cp949"}  # utf-8 gets a BOM for Excel
@@ -66,6 +68,8 @@ def import_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
         form = CameraImportForm(request.POST, request.FILES)
         if form.is_valid():
             report = _run(form)
+            if report is not None:
+                _record(request, report)
     else:
         form = CameraImportForm()
     context = {
@@ -85,6 +89,14 @@ def _run(form: CameraImportForm) -> ImportReport | None:
     except ImportFileError as exc:
         form.add_error("file", str(exc))
         return None
+
+
+def _record(request: HttpRequest, report: ImportReport) -> None:
+    # Counts only: the file's rows are public camera data, the log needs who and how much.
+    counts = {"total": report.total, "created": report.created, "updated": report.updated,
+              "unchanged": report.unchanged, "skipped": report.skipped_total}
+    record_access(request, AccessAction.CAMERA_IMPORT, subject_citizen_id=None, target="cameras.camera",
+                  detail={"dry_run": report.dry_run, **counts})
 
 
 def export_response(queryset: QuerySet[Camera], encoding: str = "utf-8") -> HttpResponse:

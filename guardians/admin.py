@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from guardians.models import Citizen, Guardian, SmsMessage, TrackingView
 from guardians.phones import mask
+from operators.audit import AuditedAdminMixin
 
 
 class GuardianInline(admin.TabularInline):
@@ -25,7 +26,7 @@ class GuardianInline(admin.TabularInline):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(admin.ModelAdmin):
+class CitizenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "masked_phone", "is_active", "has_cancel_pin", "has_duress_pin", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "phone"]
@@ -38,6 +39,9 @@ class CitizenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # citizens sign up in the app, by SMS code
+
+    def audit_subject(self, obj: Citizen) -> int | None:
+        return obj.pk
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Citizen) -> str:
@@ -53,7 +57,7 @@ class CitizenAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(admin.ModelAdmin):
+class GuardianAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "masked_phone", "citizen", "relation", "declined_at", "tracking_revoked_at",
                     "created_at"]
     list_filter = ["declined_at", "tracking_revoked_at"]
@@ -81,6 +85,9 @@ class GuardianAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # added from the app only, which sends the SMS with the decline link
+
+    def audit_subject(self, obj: Guardian) -> int | None:
+        return obj.citizen_id  # a guardian's data is part of the citizen's safe-return record
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Guardian) -> str:

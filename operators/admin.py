@@ -1,15 +1,20 @@
-"""Admin of control centers and their staff."""
+"""Admin of control centers, their staff and the access log."""
 
 from __future__ import annotations
+
+import csv
+import json
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cameras.forms import MapWidget, boundary_feature, map_labels
-from operators.models import Center, User
+from operators.audit import record_access
+from operators.models import AccessAction, AccessRecord, Center, Role, User
 
 
 @admin.register(Center)
@@ -61,3 +66,60 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "center", "is_active", "is_staff")
     list_filter = ("role", "center", "is_active", "is_staff", "is_superuser", "groups")
     list_select_related = ("center",)
+
+
+# A spreadsheet would run cells starting with these as formulas (a user agent is client-chosen).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """The access log, read-only for everyone: the database refuses changes anyway (migration 0002),
+    and the admin must not even offer them."""
+
+    list_display = ["at", "username", "ip", "action", "subject_citizen_id", "target"]
+    list_filter = ["action", "account", "at"]
+    search_fields = ["=subject_citizen_id"]
+    search_help_text = _("Search by app user id (whose data).")
+    date_hierarchy = "at"
+    list_select_related = ["account"]
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AccessRecord | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AccessRecord | None = None) -> bool:
+        return False
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_active and (user.is_superuser or user.role == Role.SUPERVISOR)
+
+    @admin.action(description=_("Export selected access records as CSV"), permissions=["export"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[AccessRecord]) -> HttpResponse:
+        records = list(queryset.order_by("at", "id"))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"access_log_{timezone.localdate():%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.write("\ufeff")  # a BOM, so Excel reads the UTF-8
+        writer = csv.writer(response)
+        writer.writerow(["id", "time", "account", "ip", "user_agent", "action", "subject_citizen_id",
+                         "target", "detail"])
+        for r in records:
+            writer.writerow([_cell(v) for v in (r.pk, r.at.isoformat(), r.username, r.ip, r.user_agent,
+                                                r.action, r.subject_citizen_id, r.target,
+                                                json.dumps(r.detail, ensure_ascii=False))])
+        # Exporting the log is itself an access to be logged.
+        ids = [r.pk for r in records]
+        span = {"first": min(ids, default=None), "last": max(ids, default=None)}
+        record_access(request, AccessAction.AUDIT_EXPORT, subject_citizen_id=None,
+                      target="operators.accessrecord", detail={"count": len(ids), **span})
+        return response

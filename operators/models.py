@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.gis.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from operators.querysets import CenterQuerySet
@@ -63,3 +64,56 @@ class User(AbstractUser):
     @property
     def is_center_staff(self) -> bool:
         return self.is_active and (self.is_superuser or bool(self.role))
+
+
+class AccessAction(models.TextChoices):
+    ALERT_VIEW = "alert_view", _("alert detail viewed")
+    ALERT_CLAIM = "alert_claim", _("alert claimed")
+    ALERT_ACKNOWLEDGE = "alert_acknowledge", _("alert acknowledged")
+    ALERT_NOTE = "alert_note", _("note added to an alert")
+    ALERT_ESCALATE = "alert_escalate", _("alert escalated")
+    ALERT_TRANSFER = "alert_transfer", _("alert transferred")
+    ALERT_CLOSE = "alert_close", _("alert closed")
+    CAMERA_OPENED = "camera_opened", _("camera feed opened")
+    ADMIN_ADD = "admin_add", _("added in the admin")
+    ADMIN_CHANGE = "admin_change", _("changed in the admin")
+    ADMIN_DELETE = "admin_delete", _("deleted in the admin")
+    CAMERA_EXPORT = "camera_export", _("cameras exported")
+    CAMERA_IMPORT = "camera_import", _("camera standard data imported")
+    AUDIT_EXPORT = "audit_export", _("access log exported")
+
+
+class AccessRecord(models.Model):
+    """One access to personal data or to the systems holding it (개인정보의 안전성 확보조치 기준 §8):
+    account, time, IP, whose data, what was done. Written only through ``operators.audit``.
+
+    Append-only: a database trigger (migration 0002) refuses UPDATE and DELETE of any row, whoever
+    connects. Records are kept 2 years; the purge of older ones will be a dedicated SQL function
+    that records its own run, never the ORM.
+    """
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # PROTECT: a staff account with records is deactivated, never deleted (the trigger would refuse
+    # SET_NULL anyway). The username is kept as it was, in case the account is renamed later.
+    account = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="access_records",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AccessAction.choices)
+    # An id, not a foreign key: the record outlives the citizen's account and must not block its
+    # deletion.
+    subject_citizen_id = models.BigIntegerField(_("whose data (app user id)"), null=True, blank=True,
+                                                db_index=True)
+    target = models.CharField(_("target"), max_length=100, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.target}"

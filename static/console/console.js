@@ -38,6 +38,7 @@
   function select(id) {
     if (id !== selectedId) { manualWall = false; detail = null; }
     selectedId = id;
+    HS.selectedAlertId = id; // the wall names it when it records a camera feed opened for it
     queue.select(id);
     load();
   }
@@ -85,6 +86,7 @@
 
   function deselect() {
     selectedId = null;
+    HS.selectedAlertId = null;
     detail = null;
     detailPanel.hidden = true;
     document.getElementById("alert-title").textContent = "";

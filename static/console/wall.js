@@ -144,7 +144,12 @@
       );
       caption.title = camera.address || "";
       node.append(box, dead, caption);
-      function setState(state) { node.dataset.state = state; }
+      var opened = false;
+      function setState(state) {
+        node.dataset.state = state;
+        // Access log (issue 6): the feed goes camera-to-browser, so the tile reports its first frame.
+        if (state === "playing" && !opened) { opened = true; HS.api("POST", "cameras/" + camera.id + "/opened", HS.selectedAlertId ? { alert: HS.selectedAlertId } : {}); }
+      }
       return { camera: camera, node: node, stop: startMedia(camera, box, setState) };
     }
 
