@@ -20,7 +20,8 @@ from alerts.serializers import (
     SosCreatedSerializer,
     SosCreateSerializer,
 )
-from alerts.views_common import AppAPIView, PinThrottle, SosThrottle
+from alerts.views_common import PinThrottle, SosThrottle
+from guardians.app_views import AppAPIView
 
 TAGS = ["app: SOS alerts"]
 ERRORS = {

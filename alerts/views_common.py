@@ -1,37 +1,15 @@
-"""What every app endpoint of trips and alerts shares: bearer auth, own-objects-only, throttles."""
+"""What every app endpoint of trips and alerts shares: the app base view and per-citizen throttles."""
 
 from __future__ import annotations
 
 import logging
 
-from django.db.models import Model, QuerySet
-from django.http import Http404
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
-from rest_framework.views import APIView
-
-from guardians.auth import AppTokenAuthentication, IsAppUser
-from guardians.models import Citizen
 
 logger = logging.getLogger(__name__)
 
 SOS_MIN_PER_MINUTE = 30
-
-
-class AppAPIView(APIView):
-    authentication_classes = [AppTokenAuthentication]
-    permission_classes = [IsAppUser]
-
-    @property
-    def citizen(self) -> Citizen:
-        return self.request.user.citizen
-
-    def get_own(self, queryset: QuerySet, pk: int) -> Model:
-        """The citizen's own object; anyone else's is a 404, never a 403 (ids don't leak)."""
-        obj = queryset.filter(pk=pk, citizen=self.citizen).first()
-        if obj is None:
-            raise Http404
-        return obj
 
 
 class CitizenRateThrottle(SimpleRateThrottle):

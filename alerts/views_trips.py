@@ -12,7 +12,7 @@ from alerts.models import Trip
 from alerts.serializers import AcceptedSerializer, DetailSerializer, TripCreateSerializer, TripSerializer
 from alerts.trip_actions import TripClosed, do_add_trip_locations, do_arrive_trip, do_start_trip
 from alerts.views_alerts import ERRORS, Conflict
-from alerts.views_common import AppAPIView
+from guardians.app_views import AppAPIView
 
 TAGS = ["app: safe-return trips"]
 CLOSED = OpenApiResponse(DetailSerializer, description="The trip has ended. / 이미 끝난 귀가.")

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from alerts.models import Disclosure
 from guardians import verification
 from guardians.api import THROTTLED, UNAUTHORIZED
+from guardians.app_views import AppAPIView
 from guardians.auth import AppTokenAuthentication, IsAppUser
 from guardians.models import AppToken
 from guardians.serializers import (
@@ -36,11 +37,6 @@ from guardians.throttles import (
     VerifyPhoneThrottle,
 )
 from guardians.verification import Outcome
-
-
-class AppView(APIView):
-    authentication_classes = [AppTokenAuthentication]
-    permission_classes = [IsAppUser]
 
 
 class RegisterView(APIView):
@@ -114,7 +110,7 @@ class VerifyView(APIView):
         return Response({"token": result.token, "user": UserSerializer(result.citizen).data})
 
 
-class MeView(AppView):
+class MeView(AppAPIView):
     @extend_schema(
         tags=["app account"],
         summary="My profile (내 정보)",
@@ -144,7 +140,7 @@ class MeView(AppView):
         return Response(ProfileSerializer(data.save()).data)
 
 
-class LogoutView(AppView):
+class LogoutView(AppAPIView):
     @extend_schema(
         tags=["app account"],
         summary="Log out: revoke this token (로그아웃)",

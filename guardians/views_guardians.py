@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from guardians.api import NOT_FOUND, UNAUTHORIZED
+from guardians.app_views import AppAPIView
 from guardians.models import Citizen, Guardian
 from guardians.serializers import GuardianSerializer, field_errors
 from guardians.sms import SMS_PREFIX, queue_sms
-from guardians.views_account import AppView
 
 MAX_GUARDIANS = 5
 
@@ -61,7 +61,7 @@ def add_guardian(citizen: Citizen, name: str, phone: str, relation: str = "") ->
     return guardian
 
 
-class GuardianListView(AppView):
+class GuardianListView(AppAPIView):
     @extend_schema(
         tags=["app guardians"],
         summary="My guardians (내 보호자 목록)",
@@ -94,7 +94,7 @@ class GuardianListView(AppView):
         return Response(GuardianSerializer(guardian).data, status=status.HTTP_201_CREATED)
 
 
-class GuardianDetailView(AppView):
+class GuardianDetailView(AppAPIView):
     @extend_schema(
         tags=["app guardians"],
         summary="Remove a guardian (보호자 삭제)",
