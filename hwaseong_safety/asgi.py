@@ -1,4 +1,9 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels (consoles)."""
+"""ASGI entry point: HTTP through Django, websockets through Channels (consoles).
+
+HTTP bodies are counted on the way in (hwaseong_safety/body_limits.py): Django's handler would read
+a chunked body of any size to disk before a middleware could refuse it. Websockets only from the
+site's own pages: the Origin header must name one of ALLOWED_HOSTS (none at all is refused too).
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from hwaseong_safety.body_limits import AsgiBodyLimit  # noqa: E402
 from hwaseong_safety.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": AsgiBodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+
+from hwaseong_safety.csp import PERMISSIONS_POLICY, header_value
 
 
 class KoreanFirstLocaleMiddleware(LocaleMiddleware):
@@ -20,3 +26,35 @@ class KoreanFirstLocaleMiddleware(LocaleMiddleware):
         finally:
             if accept is not None:
                 request.META["HTTP_ACCEPT_LANGUAGE"] = accept
+
+
+class ContentSecurityPolicyMiddleware:
+    """The policy of ``settings.CONTENT_SECURITY_POLICY`` on every HTML response (docs/hardening.md).
+
+    ``connect-src`` also names the websocket origin of the host the browser asked for (ws: over
+    http, wss: over https), which the console's socket uses. ``CSP_REPORT_ONLY`` sends the same
+    policy as Content-Security-Policy-Report-Only, for trying a change on a live center first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        content_type = response.get("Content-Type", "")
+        if not content_type.startswith("text/html"):
+            return response
+        if settings.DEBUG and response.status_code in (404, 500):
+            return response  # Django's technical error pages are inline HTML by design (development)
+        header = ("Content-Security-Policy-Report-Only" if settings.CSP_REPORT_ONLY
+                  else "Content-Security-Policy")
+        if header in response:
+            return response  # a view that set its own policy knows better
+        try:
+            host = request.get_host()
+        except DisallowedHost:  # the error page gets the policy, without a socket origin
+            host = ""
+        websocket = f"{'wss' if request.is_secure() else 'ws'}://{host}" if host else None
+        response[header] = header_value(settings.CONTENT_SECURITY_POLICY, websocket_origin=websocket)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

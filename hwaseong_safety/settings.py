@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from hwaseong_safety.csp import build_policy
 from hwaseong_safety.env import Env
 
 env = Env()
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hwaseong_safety.middleware.ContentSecurityPolicyMiddleware",
+    "hwaseong_safety.body_limits.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hwaseong_safety.middleware.KoreanFirstLocaleMiddleware",
@@ -189,6 +192,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, 
 # The admin's standard-data upload can be a whole province (tens of MB).
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, min_value=1024)
 CAMERA_IMPORT_MAX_BYTES = env.int("CAMERA_IMPORT_MAX_BYTES", 200 * 1024 * 1024, min_value=1024)
+# At most this many form fields and files per request (the camera changelist's bulk actions post one
+# field per row shown; the import takes one file).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000, min_value=100)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", 10, min_value=1)
+# Every request body, DRF's JSON included (its parsers bypass DATA_UPLOAD_MAX_MEMORY_SIZE): larger
+# is refused with 413 before a view runs (hwaseong_safety/body_limits.py). The camera import's path
+# takes a standard-data file plus the form around it.
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", 2_621_440, min_value=1024)
+REQUEST_BODY_LARGE_PATHS = {"/admin/cameras/camera/import/": CAMERA_IMPORT_MAX_BYTES + 1024 * 1024}
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -285,6 +297,23 @@ DISPATCH_CAMERAS = env.int("DISPATCH_CAMERAS", 4, min_value=0, max_value=20)
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Production hardening ----------------------------------------------------------------------
+# Content security policy of every page (hwaseong_safety/csp.py, docs/hardening.md). The tile
+# server is added by itself; CSP_MEDIA_ORIGINS names the camera video/snapshot servers;
+# CSP_EXTRA adds sources, e.g. "img-src https://tiles.example; connect-src https://vms.example".
+CSP_MEDIA_ORIGINS = env.list("CSP_MEDIA_ORIGINS", [])
+CSP_EXTRA = env.str("CSP_EXTRA", "")
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", False)
+CONTENT_SECURITY_POLICY = build_policy(
+    tile_url=MAP_TILE_URL, media_origins=CSP_MEDIA_ORIGINS, extra=CSP_EXTRA,
+)
+# Login lockout, console and admin (operators/lockout.py): this many failures for one username (or
+# from one address) within the window lock it for LOGIN_LOCKOUT_SECONDS. The address limit is
+# higher: a whole center's operators share one NAT address.
+LOGIN_LOCKOUT_USERNAME_ATTEMPTS = env.int("LOGIN_LOCKOUT_USERNAME_ATTEMPTS", 5, min_value=1)
+LOGIN_LOCKOUT_IP_ATTEMPTS = env.int("LOGIN_LOCKOUT_IP_ATTEMPTS", 20, min_value=1)
+LOGIN_LOCKOUT_WINDOW_SECONDS = env.int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900, min_value=1)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 900, min_value=1)
+AUTHENTICATION_BACKENDS = ["operators.lockout.LockoutModelBackend"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

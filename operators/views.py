@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -21,6 +21,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from alerts.visibility import may_open_console, sees_all_centers
+from operators.lockout import LOCKED_CODE
 from operators.models import Center, Role, User
 
 WALL_DEFAULT_TILES = 4
@@ -35,6 +36,13 @@ class ConsoleLoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         # settings.LOGIN_REDIRECT_URL is Django's /accounts/profile/; staff land on the console.
         return reverse("console")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        # A lockout (operators/lockout.py) says so; any other failure stays the generic message.
+        context["login_locked"] = form.is_bound and form.has_error(NON_FIELD_ERRORS, LOCKED_CODE)
+        return context
 
 
 class ConsoleLogoutView(auth_views.LogoutView):

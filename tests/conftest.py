@@ -23,3 +23,13 @@ def english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_login_lockouts():
+    """Lockout counters live in Redis: a test's failed logins must not lock the next test out."""
+    from operators.lockout import clear_all
+
+    clear_all()
+    yield
+    clear_all()

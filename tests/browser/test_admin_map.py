@@ -89,7 +89,7 @@ def test_camera_map_in_browser(
 
     # "Jurisdiction" zooms out to the boundaries; the button click must not move the marker.
     page.click("#id_map .hs-view-button >> nth=0")
-    page.wait_for_function("document.getElementById('id_map').hsMap.map.getZoom() < 16")
+    page.wait_for_function("() => document.getElementById('id_map').hsMap.map.getZoom() < 16")
     page.wait_for_timeout(300)  # let the zoom animation finish before the screenshot
     page.locator("#id_map").screenshot(path=str(artifacts / "admin_map_jurisdiction.png"))
     assert page.locator("#id_map path.hs-boundary--own").bounding_box()["width"] > 50

@@ -221,11 +221,11 @@ def test_console_end_to_end(
             page.fill("#id_password", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_url("**/console/")
-            page.wait_for_function("window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
+            page.wait_for_function("() => window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
             expect(page.locator("#presence")).to_contain_text("박관제")
 
             # --- The SOS arrives: row, alarm, marker within 2 s --------------------------------------
-            page.wait_for_function("HSConsole.socketOpen()", timeout=10_000)
+            page.wait_for_function("() => HSConsole.socketOpen()", timeout=10_000)
             started = time.monotonic()
             alert_id = post_sos(base, scene["token"])["id"]
             row = page.locator(f".hs-row[data-alert-id='{alert_id}']")
@@ -313,7 +313,8 @@ def test_console_end_to_end(
             app_post(base, f"alerts/{duress_id}/cancel", scene["threatened"], {"pin": "9999"})
             duress_row = page.locator(f".hs-row[data-alert-id='{duress_id}']")
             expect(duress_row).to_have_class(has_class("hs-row--duress"), timeout=ARRIVAL_S * 1000)
-            page.wait_for_function(f"HSConsole.selectedId() === {duress_id}", timeout=ARRIVAL_S * 1000)
+            page.wait_for_function(f"() => HSConsole.selectedId() === {duress_id}",
+                                   timeout=ARRIVAL_S * 1000)
             expect(page.locator("#alert-title")).to_have_class(has_class("hs-alert-title--duress"))
             expect(page.locator("body")).to_have_class(has_class("hs-alarming--duress"))
             expect(page.locator("#wall .hs-tile")).to_have_count(4)

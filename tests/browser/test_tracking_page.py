@@ -78,7 +78,7 @@ def test_tracking_page_follows_the_trip_on_a_phone(
     assert (before["lat"], before["lng"]) == pytest.approx((37.1995, 126.8314))
     assert post_location(base, citizen, trip.pk, 37.2010, 126.8335) == 202
     # The poll interval is 1 s in this test: the marker must have moved within a few polls.
-    page.wait_for_function(f"Math.abs({marker}.lat - 37.2010) < 1e-6", timeout=5000)
+    page.wait_for_function(f"() => Math.abs({marker}.lat - 37.2010) < 1e-6", timeout=5000)
     assert page.evaluate(marker)["lng"] == pytest.approx(126.8335)
     assert page.locator("#age").inner_text() in {"마지막 위치 방금 전", "Last position just now"}
     assert page.locator("#map .hs-accuracy-circle").count() == 1
