@@ -40,7 +40,7 @@ class AlertClosed(Exception):
 
 def do_create_sos(
     citizen: Citizen, client_id: uuid.UUID, trigger: str, fix: Fix | None, trip: Trip | None = None,
-    *, location_errors: dict | None = None,
+    *, location_errors: dict | None = None, clock_errors: dict | None = None,
 ) -> tuple[Alert, bool]:
     """Store an SOS, once per (citizen, client_id). Returns (alert, created).
 
@@ -73,6 +73,8 @@ def do_create_sos(
             data = _created_data(citizen, placement, fix, trip)
             if location_errors:
                 data["rejected_location"] = location_errors
+            if clock_errors:  # the point was kept, timed on receipt
+                data["rejected_location_time"] = clock_errors
             AlertEvent.objects.create(alert=alert, kind="created", data=data)
             if fix is not None:
                 _store_trail(alert, [fix])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timedelta
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -30,6 +32,9 @@ from alerts.dispatch.signing import (
 
 logger = logging.getLogger(__name__)
 
+# A status update this old is a replay or a broken clock, not news about a live escalation.
+MAX_CALLBACK_AGE = timedelta(days=7)
+
 
 class CallbackSerializer(serializers.Serializer):
     alert_id = serializers.IntegerField(min_value=1)
@@ -42,6 +47,17 @@ class CallbackSerializer(serializers.Serializer):
         max_length=40, required=False, allow_blank=True, default="",
         help_text="The webhook's Idempotency-Key (esc-<id>); picks the escalation when an alert was "
                   "escalated to the same agency twice. Without it: the latest one.")
+
+    def validate_at(self, value: datetime | None) -> datetime | None:
+        # The agency's clock is within the signature's skew of ours; a time far outside that is a
+        # bug on their side, and before 1908 it would come back in Seoul's local mean time
+        # (+08:27:52), which no RFC 3339 reader (the console) accepts.
+        if value is None:
+            return None
+        now, skew = timezone.now(), timedelta(seconds=config.callback_max_skew_s())
+        if not now - MAX_CALLBACK_AGE <= value <= now + skew:
+            raise serializers.ValidationError("Must be within the last 7 days, and not in the future.")
+        return value
 
 
 class CallbackResultSerializer(serializers.Serializer):

@@ -15,6 +15,9 @@ from rest_framework import serializers
 from alerts.models import LocationSource
 
 MAX_FUTURE = timedelta(minutes=5)
+# Older fixes are no position to act on, and a date before 1908 would come back in Seoul's
+# local mean time (+08:27:52), which is no RFC 3339 offset.
+MAX_AGE = timedelta(hours=24)
 MAX_ACCURACY_M = 100_000
 
 
@@ -52,8 +55,11 @@ class LocationSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField(required=False)
 
     def validate_recorded_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + MAX_FUTURE:
+        now = timezone.now()
+        if value > now + MAX_FUTURE:
             raise serializers.ValidationError(_("Must not be more than 5 minutes in the future."))
+        if value < now - MAX_AGE:
+            raise serializers.ValidationError(_("Must be within the last 24 hours."))
         return value
 
     def to_internal_value(self, data: object) -> Fix:  # type: ignore[override]

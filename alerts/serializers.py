@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.contrib.gis.geos import Point
@@ -38,6 +39,13 @@ class PointSerializer(serializers.Serializer):
         return {"latitude": point.y, "longitude": point.x}
 
 
+class ClockFixedLocation:
+    """A fix whose time could not be believed: the point is kept, received now."""
+
+    def __init__(self, fix: Fix, errors: object) -> None:
+        self.fix, self.errors = fix, errors
+
+
 class RejectedLocation:
     """A location the SOS came with but that did not validate: the SOS is kept all the same."""
 
@@ -54,6 +62,12 @@ class LenientLocationField(serializers.Field):
         location = LocationSerializer(data=data)
         if location.is_valid():
             return location.validated_data
+        # A phone whose clock is wrong (stuck in 1970, hours ahead) still knows where it is: keep
+        # the point, timed when we received it, and the clock error on the timeline.
+        if set(location.errors) == {"recorded_at"} and isinstance(data, Mapping):
+            untimed = LocationSerializer(data={k: v for k, v in data.items() if k != "recorded_at"})
+            if untimed.is_valid():
+                return ClockFixedLocation(untimed.validated_data, location.errors)
         return RejectedLocation(location.errors)
 
     def to_representation(self, value: object) -> None:
@@ -70,6 +84,15 @@ class SosCreateSerializer(serializers.Serializer):
                     "the SOS is accepted all the same."))
     trip = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
                                     help_text=_("The active trip, if any; an unknown id is ignored."))
+
+    def to_internal_value(self, data: object) -> dict:
+        # Like the location, a malformed trip id (0, "abc", 1.5) must not cost the SOS: no trip.
+        if isinstance(data, Mapping) and "trip" in data:
+            try:
+                self.fields["trip"].run_validation(data["trip"])
+            except serializers.ValidationError:
+                data = {key: data[key] for key in data if key != "trip"}
+        return super().to_internal_value(data)
 
 
 # Wrapped in allOf so drf-spectacular keeps it inline: as a shared "status" enum component it would

@@ -15,12 +15,13 @@ from alerts.serializers import (
     AcceptedSerializer,
     AlertSerializer,
     CancelSerializer,
+    ClockFixedLocation,
     DetailSerializer,
     RejectedLocation,
     SosCreatedSerializer,
     SosCreateSerializer,
 )
-from alerts.views_common import PinThrottle, SosThrottle
+from alerts.views_common import SOS_PARSERS, PinThrottle, SosThrottle
 from guardians.app_views import AppAPIView
 
 TAGS = ["app: SOS alerts"]
@@ -35,6 +36,8 @@ class Conflict(APIException):
 
 
 class AlertListView(AppAPIView):
+    parser_classes = SOS_PARSERS  # NaN and Infinity read: they make a location malformed, not the SOS
+
     def get_throttles(self) -> list:
         return [SosThrottle()] if self.request.method == "POST" else []
 
@@ -55,7 +58,8 @@ class AlertListView(AppAPIView):
             201: OpenApiResponse(SosCreatedSerializer, description="Created. / 신규 접수."),
             200: OpenApiResponse(SosCreatedSerializer, description="Same client_id: the existing alert. "
                                                                    "/ 이미 접수된 신고."),
-            400: OpenApiResponse(description="client_id or trigger invalid. / 요청 형식 오류."),
+            400: OpenApiResponse(description="client_id or trigger invalid, or the body is not JSON. "
+                                             "/ 요청 형식 오류."),
             429: OpenApiResponse(DetailSerializer, description="Throttled. / 요청 과다."),
             401: ERRORS[401],
         },
@@ -65,12 +69,14 @@ class AlertListView(AppAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         location = data["location"]
+        clock = location.errors if isinstance(location, ClockFixedLocation) else None
+        location = location.fix if isinstance(location, ClockFixedLocation) else location
         rejected = isinstance(location, RejectedLocation)
         # Someone else's or an unknown trip id must not cost the SOS: it is just not linked.
         trip = Trip.objects.filter(pk=data["trip"], citizen=self.citizen).first() if data["trip"] else None
         alert, created = do_create_sos(
             self.citizen, data["client_id"], data["trigger"], None if rejected else location, trip,
-            location_errors=location.errors if rejected else None,
+            location_errors=location.errors if rejected else None, clock_errors=clock,
         )
         return Response(SosCreatedSerializer(alert).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -144,6 +150,9 @@ class AlertCancelView(AppAPIView):
         request=CancelSerializer,
         responses={
             200: OpenApiResponse(AlertSerializer, description="Cancelled. / 취소됨."),
+            # The PIN's type and length only: a wrong PIN is the 403.
+            400: OpenApiResponse(description="Malformed body: pin is not a string of at most 32 "
+                                             "characters. / 잘못된 요청."),
             403: OpenApiResponse(DetailSerializer, description="Incorrect PIN. / PIN 불일치."),
             409: OpenApiResponse(DetailSerializer, description="Already closed. / 이미 종결됨."),
             429: OpenApiResponse(DetailSerializer, description="Too many attempts. / 시도 과다."),

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import logging
 
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
 
 SOS_MIN_PER_MINUTE = 30
+
+
+class LenientJSONParser(JSONParser):
+    """Also reads NaN and Infinity, which strict JSON forbids: an SOS whose location has one must
+    become an SOS without a fix, not a 400 that loses it (the location's own validation rejects
+    non-finite numbers)."""
+
+    strict = False
+
+
+SOS_PARSERS = [LenientJSONParser, FormParser, MultiPartParser]
 
 
 class CitizenRateThrottle(SimpleRateThrottle):

@@ -11,6 +11,8 @@ admin.site.site_header = _("Hwaseong Smart City Integrated Operations Center")
 admin.site.site_title = _("Hwaseong safe-return control")
 admin.site.index_title = _("Administration")
 
+handler404 = "hwaseong_safety.views.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

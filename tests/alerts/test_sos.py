@@ -156,6 +156,17 @@ def test_a_malformed_location_does_not_cost_the_sos(app, centers, bad):
     assert alert.location is None and "rejected_location" in alert.events.get().data
 
 
+@pytest.mark.parametrize("recorded_at", ["1970-01-01T00:00:00Z", "2999-01-01T00:00:00+09:00"])
+def test_a_wrong_phone_clock_keeps_the_point_timed_on_receipt(app, centers, recorded_at):
+    before = timezone.now()
+    response = sos(app.client, loc(INSIDE_HWASEONG, recorded_at=recorded_at))
+    assert response.status_code == 201
+    alert = Alert.objects.get()
+    assert (alert.location.y, alert.location.x) == INSIDE_HWASEONG
+    assert alert.location_recorded_at >= before
+    assert "recorded_at" in alert.events.get().data["rejected_location_time"]
+
+
 @pytest.mark.parametrize("body, field", [
     ({"trigger": "shake"}, "client_id"),
     ({"client_id": "not-a-uuid"}, "client_id"),
