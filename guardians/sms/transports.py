@@ -65,7 +65,8 @@ class ConsoleTransport(Transport):
     name = "console"
 
     def send(self, to: str, body: str, *, key: str = "") -> Sent:
-        logger.info("SMS to %s: %s", mask(to), body)
+        # Not the body: it names the citizen and carries a live-location link.
+        logger.info("SMS to %s (%s characters)", mask(to), len(body))
         return Sent(provider_message_id=f"console-{uuid.uuid4().hex[:12]}")
 
 

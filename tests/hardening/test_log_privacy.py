@@ -63,6 +63,8 @@ def test_the_sos_and_its_sms_log_no_full_phone_number(settings, caplog) -> None:
     text = all_log_text(caplog)
     assert "SMS to 010-****-5432" in text  # the send was logged, masked
     assert full_numbers_in(text) == []
+    # Nor the body: it names the citizen and carries the guardian's live-location link.
+    assert all(m.body not in text for m in sent) and "/t/" not in text
 
 
 def test_a_provider_echoing_the_number_in_its_error_is_logged_masked(settings, caplog) -> None:
