@@ -1,9 +1,13 @@
 """The center's live alarm: one function publishes every alert event to the Channels groups.
 
 Groups: ``center.<code>`` for each center concerned, and ``centers.all`` for consoles that watch
-every center (supervisors). The message carries ids and non-personal fields only; each console
-consumer re-reads the alert from the database, checks that its user may still see it, and adds
-what staff may see (docs/console-protocol.md).
+every center (supervisors). The message carries ids and non-personal fields only; each web process
+re-reads the alert from the database once per event and each console checks that its user may see
+it (operators/consumers.py, docs/console-protocol.md).
+
+Every message carries ``seq``: for each center it goes to (and ``*`` for ``centers.all``) the next
+number of that center's counter in Redis, so a console that sees a number skipped knows it missed
+a push and asks for a snapshot.
 
 Publishing happens after commit and never fails the caller: the alert is already stored, and an
 operator console that missed a push still finds it by polling. If Redis is down we log and go on.
@@ -15,6 +19,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -22,6 +27,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent
 from alerts.status import is_stale, location_age_s, operator_priority
+from operators.presence import ALL_SEQ, layer_redis_url, seq_key
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +88,8 @@ def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...], meta: dict
         layer = get_channel_layer()
         if layer is None:
             return
+        payload["centers"] = sorted(codes)  # the center groups it goes to (besides centers.all)
+        payload["seq"] = _take_numbers([*sorted(codes), ALL_SEQ])
         groups = [center_group(code) for code in sorted(codes)] + [ALL_CENTERS_GROUP]
         async_to_sync(_send_all)(layer, groups, payload)
     # Anything at all (Redis refused, timeout, a bad layer config): the SOS is stored and answered.
@@ -92,3 +100,24 @@ def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...], meta: dict
 async def _send_all(layer: object, groups: list[str], payload: dict) -> None:
     for group in groups:
         await asyncio.wait_for(layer.group_send(group, payload), timeout=PUBLISH_TIMEOUT_S)
+
+
+_clients: dict[str, redis.Redis] = {}
+
+
+def _take_numbers(codes: list[str]) -> dict[str, int] | None:
+    """The next number of each center's counter, in one round trip. None when Redis refuses: the
+    push still goes out (a console then sees no number and cannot tell a gap, as before)."""
+    url = layer_redis_url()
+    client = _clients.get(url)
+    if client is None:  # one client (and connection pool) per process, thread-safe
+        client = _clients[url] = redis.Redis.from_url(
+            url, socket_timeout=PUBLISH_TIMEOUT_S, socket_connect_timeout=PUBLISH_TIMEOUT_S)
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for code in codes:
+                pipe.incr(seq_key(code))
+            return dict(zip(codes, (int(n) for n in pipe.execute()), strict=True))
+    except redis.RedisError:
+        logger.warning("console sequence numbers unavailable for %s", codes, exc_info=True)
+        return None

@@ -20,6 +20,7 @@ CENTER = "41590"  # 화성시: the demo's own city
 
 
 def consoles(count: int, role: str, code: str) -> list[str]:
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -33,7 +34,7 @@ def consoles(count: int, role: str, code: str) -> list[str]:
         # The session a login through the form would make (as bench.fixtures.staff_session).
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.set_expiry(3600)
         session.create()

@@ -3,6 +3,8 @@
  * (1, 2, 5, 10 s), shows the offline banner while away, and hands every message to onMessage.
  * Every (re)connect starts with a fresh snapshot from the server, so nothing is lost meanwhile.
  * 4401 (not logged in) goes to the login page and 4403 (not allowed) stops: retrying won't help.
+ * Pushes carry per-center sequence numbers (`seq`); a number skipped means a push was lost on the
+ * way, and the socket asks for a fresh snapshot (`resync`) at once.
  */
 (function () {
   "use strict";
@@ -23,6 +25,8 @@
     var stopped = false;
     var everOpen = false;
     var offlineTimer = null;
+    var lastSeq = null; // {center code or "*": last number seen}, from the last snapshot
+    var resyncAsked = false;
 
     function url() {
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
@@ -54,6 +58,7 @@
         var message;
         try { message = JSON.parse(event.data); } catch (error) { return; }
         if (message.type === "pong") clearTimeout(pongTimer);
+        checkSeq(message);
         options.onMessage(message);
       };
       socket.onclose = function (event) {
@@ -86,6 +91,29 @@
       socket.send(JSON.stringify({ type: "ping" }));
       clearTimeout(pongTimer);
       pongTimer = setTimeout(function () { if (socket) socket.close(); }, PONG_TIMEOUT_MS);
+    }
+
+    // The snapshot says where each watched counter stands; every push after it must be the next
+    // number of each counter it carries. Only the snapshot's own codes count: a push also numbers
+    // the other centers it went to. A number at or below the last is a late duplicate: no gap.
+    function checkSeq(message) {
+      if (message.type === "snapshot") {
+        lastSeq = message.seq || null;
+        resyncAsked = false;
+        return;
+      }
+      if (!lastSeq || !message.seq) return;
+      var gap = false;
+      Object.keys(lastSeq).forEach(function (code) {
+        var number = message.seq[code];
+        if (typeof number !== "number") return;
+        if (number > lastSeq[code] + 1) gap = true;
+        if (number > lastSeq[code]) lastSeq[code] = number;
+      });
+      if (gap && !resyncAsked) {
+        resyncAsked = true; // one resync until its snapshot arrives
+        send({ type: "resync" });
+      }
     }
 
     function send(message) {

@@ -18,7 +18,7 @@ from operators.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "right-password-for-tests"
+PASSWORD = "test-right-password"
 
 
 def locked_message(minutes: int = 15) -> str:
