@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -65,12 +66,13 @@ class TripLocationsView(AppAPIView):
                    409: CLOSED, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        trip = self.get_own(Trip.objects.all(), pk)
         batch = LocationBatchSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         fixes = batch.validated_data["locations"]
         try:
-            do_add_trip_locations(trip, fixes)
+            do_add_trip_locations(self.citizen.pk, pk, fixes)
+        except Trip.DoesNotExist:
+            raise Http404 from None  # someone else's: 404, never 403 (ids don't leak)
         except TripClosed:
             raise Conflict(TripClosed.message) from None
         return Response({"accepted": len(fixes)}, status=status.HTTP_202_ACCEPTED)

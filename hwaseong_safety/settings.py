@@ -131,6 +131,9 @@ CACHES = {
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "hwaseong"),
     }
 }
+# Sessions read from Redis, written through to PostgreSQL: one query less per console request, and
+# Django falls back to the database when Redis is away (a console keeps working).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alerts.models import Trip, TripLocation, TripStatus
@@ -161,3 +162,22 @@ def test_someone_elses_trip_is_404(app, other, centers):
     assert response.status_code == 404
     trip = Trip.objects.get(pk=theirs)
     assert trip.status == TripStatus.ACTIVE and trip.locations.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_position_report_makes_few_round_trips_and_keeps_others_out(app, other, centers):
+    """Location ingest is the hot path (every phone on a trip, every few seconds): token, lock with
+    ownership, trail INSERT, trip and citizen UPDATEs; no alert query for an active trip."""
+    trip_id = start(app).json()["id"]
+    body = {"locations": [loc(INSIDE_HWASEONG, recorded_at=at(0))]}
+    with CaptureQueriesContext(connection) as queries:
+        assert app.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 202
+    # The test's own transaction turns BEGIN/COMMIT into savepoints: those are not counted.
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 5, statements
+    assert not any("alerts_alert" in sql for sql in statements)
+    # Someone else's trip: 404 (not 403: ids don't leak), and nothing stored on it.
+    before = TripLocation.objects.filter(trip_id=trip_id).count()
+    assert other.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 404
+    assert other.client.post(f"{URL}999999/locations/", body, format="json").status_code == 404
+    assert TripLocation.objects.filter(trip_id=trip_id).count() == before
