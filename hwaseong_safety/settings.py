@@ -159,7 +159,14 @@ CELERY_BEAT_SCHEDULE = {
     "resend-stale-sms": {
         "task": "guardians.tasks.resend_stale_sms", "schedule": 60.0, "options": {"expires": 55},
     },
+    # Access records past ACCESS_LOG_RETENTION_DAYS, through the audited SQL function.
+    "purge-access-log": {
+        "task": "operators.tasks.purge_access_log", "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
+    },
 }
+# The access log is kept at least two years (the database refuses to purge younger records).
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", 730, min_value=730)
 
 AUTH_USER_MODEL = "operators.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,8 +3,9 @@
 ``record_access`` is the only writer of ``AccessRecord``. Details hold ids and codes only, never
 names, phones or free text: the log must not become a second copy of the personal data.
 
-Rows are append-only at the database level (trigger of migration 0002). Retention is 2 years; the
-purge of older records will be a dedicated SQL function that is itself audited, not the ORM.
+Rows are append-only at the database level (trigger of migration 0002). Retention is 2 years; older
+records go only through the SQL function of migration 0003, which records its own run
+(operators/audit_purge.py, a daily beat task).
 """
 
 from __future__ import annotations

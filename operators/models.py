@@ -81,6 +81,7 @@ class AccessAction(models.TextChoices):
     CAMERA_EXPORT = "camera_export", _("cameras exported")
     CAMERA_IMPORT = "camera_import", _("camera standard data imported")
     AUDIT_EXPORT = "audit_export", _("access log exported")
+    ACCESS_LOG_PURGE = "access_log_purge", _("access records past retention purged")
 
 
 class AccessRecord(models.Model):
@@ -88,8 +89,8 @@ class AccessRecord(models.Model):
     account, time, IP, whose data, what was done. Written only through ``operators.audit``.
 
     Append-only: a database trigger (migration 0002) refuses UPDATE and DELETE of any row, whoever
-    connects. Records are kept 2 years; the purge of older ones will be a dedicated SQL function
-    that records its own run, never the ORM.
+    connects. Records are kept 2 years; older ones go only through the SQL function
+    ``purge_access_records`` (migration 0003), which records its own run (operators/audit_purge.py).
     """
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
