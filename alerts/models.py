@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,6 +55,8 @@ class Trip(models.Model):
     overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
     last_location = models.PointField(_("last location"), geography=True, srid=4326, null=True, blank=True)
     last_location_at = models.DateTimeField(_("last location time"), null=True, blank=True)
+    # Set by the retention job (alerts/retention.py): the trail is gone, the points are coarse.
+    reduced_at = models.DateTimeField(_("location data reduced"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -130,6 +133,8 @@ class Alert(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     disposition = models.CharField(_("disposition"), max_length=20, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Set by the retention job (alerts/retention.py): the trail is gone, the point is coarse.
+    reduced_at = models.DateTimeField(_("location data reduced"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -247,3 +252,23 @@ class Escalation(models.Model):
     def idempotency_key(self) -> str:
         """Same on every attempt: the agency's system drops a request it has already taken."""
         return f"esc-{self.pk}"
+
+
+class RetentionRun(models.Model):
+    """One run of the location retention job: what was deleted or reduced, never whose (the
+    alerts and trips themselves stay, marked ``reduced_at``)."""
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    cutoff = models.DateTimeField(_("ended before"))
+    alert_fixes_deleted = models.PositiveIntegerField(_("alert trail points deleted"), default=0)
+    trip_fixes_deleted = models.PositiveIntegerField(_("trip trail points deleted"), default=0)
+    alerts_reduced = models.PositiveIntegerField(_("alerts reduced"), default=0)
+    trips_reduced = models.PositiveIntegerField(_("trips reduced"), default=0)
+    alerts_held = models.PositiveIntegerField(_("alerts held (escalated or crime)"), default=0)
+    last_locations_cleared = models.PositiveIntegerField(_("last known locations cleared"), default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("location retention run")
+        verbose_name_plural = _("location retention runs")

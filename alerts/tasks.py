@@ -78,3 +78,13 @@ def do_alarm_unclaimed(alert_id: int) -> AlertEvent | None:
         publish_alert_event(alert, UNCLAIMED_ALARM, event=event)
     logger.warning("alert %s unclaimed after %s s: supervisors alarmed", alert_id, waited)
     return event
+
+
+@shared_task(acks_late=True)
+def apply_location_retention() -> int:
+    """Daily: trails of alerts and trips ended LOCATION_RETENTION_DAYS ago go (alerts/retention.py).
+    Idempotent: what is reduced is not selected again."""
+    from alerts.retention import run_retention
+
+    run = run_retention()
+    return run.alert_fixes_deleted + run.trip_fixes_deleted

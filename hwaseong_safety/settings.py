@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
     "resend-stale-sms": {
         "task": "guardians.tasks.resend_stale_sms", "schedule": 60.0, "options": {"expires": 55},
     },
+    # Location trails of alerts and trips ended LOCATION_RETENTION_DAYS ago (docs/retention.md).
+    "apply-location-retention": {
+        "task": "alerts.tasks.apply_location_retention", "schedule": 24 * 3600.0,
+        "options": {"expires": 3600},
+    },
     # Access records past ACCESS_LOG_RETENTION_DAYS, through the audited SQL function.
     "purge-access-log": {
         "task": "operators.tasks.purge_access_log", "schedule": 24 * 3600.0,
@@ -166,6 +171,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # The access log is kept at least two years (the database refuses to purge younger records).
+# Location trails are kept this long after the alert or trip ended, then reduced (alerts/retention.py).
+LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", 30, min_value=1)
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", 730, min_value=730)
 
 AUTH_USER_MODEL = "operators.User"
