@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
 # The access log is kept at least two years (the database refuses to purge younger records).
 # Location trails are kept this long after the alert or trip ended, then reduced (alerts/retention.py).
 LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", 30, min_value=1)
+# The monthly review of the access log (operators/audit_review.py) flags an account with this many
+# views of people's data in one night (22-06 KST), or this many different people in one day.
+AUDIT_NIGHT_BULK_VIEWS = env.int("AUDIT_NIGHT_BULK_VIEWS", 20, min_value=1)
+AUDIT_MANY_SUBJECTS_PER_DAY = env.int("AUDIT_MANY_SUBJECTS_PER_DAY", 30, min_value=1)
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", 730, min_value=730)
 
 AUTH_USER_MODEL = "operators.User"

@@ -5,15 +5,20 @@ from __future__ import annotations
 import csv
 import json
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cameras.forms import MapWidget, boundary_feature, map_labels
 from operators.audit import record_access
+from operators.audit_review import last_month, monthly_review
 from operators.models import AccessAction, AccessRecord, Center, Role, User
 
 
@@ -84,8 +89,9 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
     list_display = ["at", "username", "ip", "action", "subject_citizen_id", "target"]
     list_filter = ["action", "account", "at"]
-    search_fields = ["=subject_citizen_id"]
-    search_help_text = _("Search by app user id (whose data).")
+    search_fields = ["=subject_citizen_id", "=ip", "target"]
+    search_help_text = _("Search by app user id (whose data), IP address or target (alert:12).")
+    change_list_template = "admin/operators/accessrecord/change_list.html"
     date_hierarchy = "at"
     list_select_related = ["account"]
     actions = ["export_csv"]
@@ -102,6 +108,33 @@ class AccessRecordAdmin(admin.ModelAdmin):
     def has_export_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return user.is_active and (user.is_superuser or user.role == Role.SUPERVISOR)
+
+    def get_urls(self) -> list:
+        review = self.admin_site.admin_view(self.review_view)
+        return [path("review/", review, name="operators_accessrecord_review"),
+                path("review/<int:year>-<int:month>/", review, name="operators_accessrecord_review_month"),
+                *super().get_urls()]
+
+    def review_view(self, request: HttpRequest, year: int | None = None, month: int | None = None):
+        """The monthly review of unusual access (operators/audit_review.py), for supervisors."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        if year is None:
+            year, month = last_month()
+        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+            raise Http404
+        findings = monthly_review(year, month)
+        record_access(request, AccessAction.AUDIT_REVIEW, subject_citizen_id=None,
+                      target="operators.accessrecord", detail={"month": f"{year}-{month:02d}",
+                                                              "findings": len(findings)})
+        previous = (year, month - 1) if month > 1 else (year - 1, 12)
+        following = (year, month + 1) if month < 12 else (year + 1, 1)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("Monthly access review %(month)s") % {"month": f"{year}-{month:02d}"},
+                   "findings": findings, "previous": previous, "following": following,
+                   "night_views": settings.AUDIT_NIGHT_BULK_VIEWS,
+                   "many_subjects": settings.AUDIT_MANY_SUBJECTS_PER_DAY}
+        return TemplateResponse(request, "admin/operators/accessrecord/review.html", context)
 
     @admin.action(description=_("Export selected access records as CSV"), permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AccessRecord]) -> HttpResponse:

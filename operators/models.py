@@ -81,6 +81,7 @@ class AccessAction(models.TextChoices):
     CAMERA_EXPORT = "camera_export", _("cameras exported")
     CAMERA_IMPORT = "camera_import", _("camera standard data imported")
     AUDIT_EXPORT = "audit_export", _("access log exported")
+    AUDIT_REVIEW = "audit_review", _("monthly access review opened")
     ACCESS_LOG_PURGE = "access_log_purge", _("access records past retention purged")
 
 

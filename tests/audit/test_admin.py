@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from cameras.models import Camera, Status
@@ -165,3 +168,34 @@ def test_operators_get_no_export(admin_user: User) -> None:
     response = client.post(LOG, {"action": "export_csv", "_selected_action": [AccessRecord.objects.get().pk]})
     assert not response.get("Content-Type", "").startswith("text/csv")
     assert not AccessRecord.objects.filter(action=AccessAction.AUDIT_EXPORT).exists()
+
+
+def test_the_list_searches_by_ip_and_target(admin_client: Client, admin_user: User) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.9")
+    request.user = admin_user
+    record_access(request, AccessAction.ALERT_VIEW, subject_citizen_id=1, target="alert:31")
+    record_access(admin_user, AccessAction.ALERT_VIEW, subject_citizen_id=2, target="alert:32")
+    by_ip = admin_client.get(LOG, {"q": "198.51.100.9"}).context["cl"].result_list
+    by_target = admin_client.get(LOG, {"q": "alert:32"}).context["cl"].result_list
+    assert [r.target for r in by_ip] == ["alert:31"] and [r.target for r in by_target] == ["alert:32"]
+
+
+def test_supervisors_open_the_monthly_review_and_it_is_recorded(admin_user: User) -> None:
+    night = datetime(2026, 10, 14, 23, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    AccessRecord.objects.bulk_create(
+        AccessRecord(username="night-owl", at=night + timedelta(minutes=i), action=AccessAction.ALERT_VIEW,
+                     target=f"alert:{i}", subject_citizen_id=i) for i in range(20))
+    client = staff_member("supervisor", Role.SUPERVISOR)
+    page = client.get(reverse("admin:operators_accessrecord_review_month", args=[2026, 10]))
+    assert page.status_code == 200
+    assert [(f.rule, f.username) for f in page.context["findings"]] == [("night_bulk", "night-owl")]
+    assert "night-owl" in page.content.decode()
+    assert one(AccessAction.AUDIT_REVIEW).detail == {"month": "2026-10", "findings": 1}
+    assert client.get(reverse("admin:operators_accessrecord_review")).status_code == 200  # last month
+
+
+def test_operators_may_not_open_the_review() -> None:
+    client = staff_member("viewer", Role.OPERATOR)
+    url = reverse("admin:operators_accessrecord_review_month", args=[2026, 10])
+    assert client.get(url).status_code == 403
+    assert not AccessRecord.objects.filter(action=AccessAction.AUDIT_REVIEW).exists()
