@@ -19,7 +19,8 @@ from alerts.visibility import open_queue, visible_alert
 from cameras.models import Camera
 from operators.audit import record_access
 from operators.models import AccessAction, Center
-from operators.permissions import IsCenterStaff
+from operators.permissions import requires
+from operators.roles import Capability
 
 TAGS = ["console"]
 ERRORS = {
@@ -33,7 +34,8 @@ CONFLICT = {409: OpenApiResponse(s.ConflictSerializer, description="Claimed by s
 class ConsoleAPIView(APIView):
     # Session only: an app token must never act as staff (it could not anyway: IsCenterStaff).
     authentication_classes = [SessionAuthentication]
-    permission_classes = [IsCenterStaff]
+    # Which role may do what: operators/roles.py (docs/security.md); each action narrows it.
+    permission_classes = [requires(Capability.WATCH_ALERTS)]
     # What a successful request writes to the access log (issue 6); None: nothing.
     audit_action: str | None = None
     audited_alert: Alert | None = None
@@ -100,6 +102,7 @@ class AlertDetailView(ConsoleAPIView):
 
 
 class ClaimView(ConsoleAPIView):
+    permission_classes = [requires(Capability.CLAIM)]
     audit_action = AccessAction.ALERT_CLAIM
 
     @extend_schema(tags=TAGS, summary="Claim an alert", request=s.EmptySerializer,
@@ -109,6 +112,7 @@ class ClaimView(ConsoleAPIView):
 
 
 class AcknowledgeView(ConsoleAPIView):
+    permission_classes = [requires(Capability.CLAIM)]
     audit_action = AccessAction.ALERT_ACKNOWLEDGE
 
     @extend_schema(tags=TAGS, summary="Acknowledge an alert (app: in_progress)", request=s.EmptySerializer,
@@ -118,6 +122,7 @@ class AcknowledgeView(ConsoleAPIView):
 
 
 class NotesView(ConsoleAPIView):
+    permission_classes = [requires(Capability.NOTE)]
     audit_action = AccessAction.ALERT_NOTE
 
     @extend_schema(tags=TAGS, summary="Add a note to the timeline", request=s.NoteSerializer,
@@ -131,6 +136,7 @@ class NotesView(ConsoleAPIView):
 
 
 class EscalateView(ConsoleAPIView):
+    permission_classes = [requires(Capability.ESCALATE)]
     audit_action = AccessAction.ALERT_ESCALATE
 
     @extend_schema(tags=TAGS, summary="Escalate to police and/or fire (app: dispatched)",
@@ -146,6 +152,7 @@ class EscalateView(ConsoleAPIView):
 
 
 class TransferView(ConsoleAPIView):
+    permission_classes = [requires(Capability.TRANSFER)]
     audit_action = AccessAction.ALERT_TRANSFER
 
     @extend_schema(tags=TAGS, summary="Transfer to another center", request=s.TransferSerializer,
@@ -162,6 +169,7 @@ class TransferView(ConsoleAPIView):
 
 
 class CloseView(ConsoleAPIView):
+    permission_classes = [requires(Capability.CLOSE)]
     audit_action = AccessAction.ALERT_CLOSE
 
     @extend_schema(tags=TAGS, summary="Close with a disposition", request=s.CloseSerializer,
@@ -183,8 +191,10 @@ class CameraOpenedView(ConsoleAPIView):
     """The console's video wall says it started showing a camera: the feed itself goes from the
     camera to the browser, so this is the only place the opening can be recorded."""
 
+    permission_classes = [requires(Capability.OPEN_CAMERAS)]
+
     @extend_schema(tags=TAGS, summary="Record that a camera feed was opened", request=CameraOpenedSerializer,
-                   responses={204: None, **ERRORS})
+                   responses={204: None, 400: OpenApiResponse(description="Malformed body."), **ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         if not Camera.objects.filter(pk=pk).exists():
             raise NotFound

@@ -1,7 +1,8 @@
 """Who may see which alert: one rule for the console's HTTP API and its websocket alike.
 
 Center-bound staff see their center's alerts (an alert transferred to them is then theirs) and
-alerts in their border band; supervisors and system admins watch every center.
+alerts in their border band; supervisors (and the break-glass superuser) watch every center. Which
+roles watch alerts at all is operators/roles.py: camera and system admins don't.
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from alerts.models import Alert, AlertKind
-from operators.models import Role, User
-
-GLOBAL_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
+from operators.models import User
+from operators.roles import Capability, has_capability
 
 
 def is_console_user(user: object) -> bool:
-    """A logged-in, active member of center staff (app principals and anonymous never are)."""
-    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_center_staff", False))
+    """A logged-in, active member of center staff whose role watches alerts (app principals and
+    anonymous never are)."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_center_staff", False)
+                and has_capability(user, Capability.WATCH_ALERTS))
 
 
 def sees_all_centers(user: User) -> bool:
-    return is_console_user(user) and (user.is_superuser or user.role in GLOBAL_ROLES)
+    return is_console_user(user) and has_capability(user, Capability.WATCH_ALL_CENTERS)
 
 
 def may_open_console(user: object) -> bool:
@@ -57,7 +59,7 @@ def watched_center_codes(user: User) -> list[str] | None:
     """The centers whose groups the user's console joins; None means every center."""
     if sees_all_centers(user):
         return None
-    return [user.center.code] if user.center_id else []
+    return [user.center.code] if is_console_user(user) and user.center_id else []
 
 
 def open_queue(user: User) -> QuerySet[Alert]:

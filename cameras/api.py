@@ -5,16 +5,24 @@ from __future__ import annotations
 import math
 
 from django.contrib.gis.geos import Point, Polygon
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cameras.models import Camera
-from operators.permissions import IsCenterStaff
+from operators.permissions import requires
+from operators.roles import Capability
 
 BBOX_MAX_FEATURES = 5000
+# What a staff-only query can answer besides 200 (DRF's {"detail"} or {"field": [...]} bodies).
+ERRORS = {
+    400: OpenApiResponse(description="Invalid query; the body names the field."),
+    401: OpenApiResponse(description="No session and no token."),
+    403: OpenApiResponse(description="Not control-center staff, or the role may not (an app token is never "
+                                     "staff)."),
+}
 
 
 class NearestQuerySerializer(serializers.Serializer):
@@ -68,12 +76,12 @@ class NearbyCameraSerializer(serializers.ModelSerializer):
 
 
 class NearestCamerasView(APIView):
-    permission_classes = [IsCenterStaff]
+    permission_classes = [requires(Capability.CAMERA_MAP)]
 
     @extend_schema(
         summary="Nearest cameras of a point",
         parameters=[NearestQuerySerializer],
-        responses=NearbyCameraSerializer(many=True),
+        responses={200: NearbyCameraSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
         query = NearestQuerySerializer(data=request.query_params)
@@ -106,7 +114,7 @@ class BBoxQuerySerializer(serializers.Serializer):
 
 
 class CameraGeoJSONView(APIView):
-    permission_classes = [IsCenterStaff]
+    permission_classes = [requires(Capability.CAMERA_MAP)]
 
     @extend_schema(
         summary="Cameras in a bounding box as GeoJSON (map layer)",
@@ -114,7 +122,7 @@ class CameraGeoJSONView(APIView):
             OpenApiParameter("bbox", str, required=True,
                              description="min_longitude,min_latitude,max_longitude,max_latitude"),
         ],
-        responses={200: dict},
+        responses={200: dict, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         query = BBoxQuerySerializer(data=request.query_params)

@@ -334,7 +334,8 @@ LOGIN_LOCKOUT_USERNAME_ATTEMPTS = env.int("LOGIN_LOCKOUT_USERNAME_ATTEMPTS", 5, 
 LOGIN_LOCKOUT_IP_ATTEMPTS = env.int("LOGIN_LOCKOUT_IP_ATTEMPTS", 20, min_value=1)
 LOGIN_LOCKOUT_WINDOW_SECONDS = env.int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900, min_value=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 900, min_value=1)
-AUTHENTICATION_BACKENDS = ["operators.lockout.LockoutModelBackend"]
+# Lockout (operators/lockout.py) and admin permissions by role (operators/roles.py).
+AUTHENTICATION_BACKENDS = ["operators.backends.RoleBackend"]
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 
 from operators.centers import HWASEONG_CODE, LINKED_BY_CODE, LINKED_CITIES
 from operators.models import Center, Role, User
+from operators.roles import ADMIN_SITE_ROLES
 
 DEMO_PASSWORD = "demo1234!"
 ADMIN_USERNAME = "admin"
@@ -27,7 +28,7 @@ class DemoAccount:
     @property
     def is_staff(self) -> bool:
         # Admin-site access for the roles that maintain data; operators work in the console.
-        return self.superuser or self.role in {Role.SUPERVISOR, Role.CAMERA_ADMIN}
+        return self.superuser or self.role in ADMIN_SITE_ROLES
 
 
 def demo_accounts() -> tuple[DemoAccount, ...]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from alerts.visibility import may_open_console, sees_all_centers
 from operators.lockout import LOCKED_CODE
 from operators.models import Center, Role, User
+from operators.roles import capabilities
 
 WALL_DEFAULT_TILES = 4
 # ~50 m of simplification, as the admin maps: boundaries only orient the operator.
@@ -61,7 +62,9 @@ def staff_required(request: HttpRequest) -> None:
 def console(request: HttpRequest) -> HttpResponse:
     staff_required(request)
     config = console_config(request)
-    return render(request, "console/console.html", {"config": config, "watchable": config["centers"]})
+    # Actions the role may not take are not offered (the API refuses them anyway: operators/roles.py).
+    return render(request, "console/console.html", {"config": config, "watchable": config["centers"],
+                                                    "may": config["capabilities"]})
 
 
 @require_safe
@@ -91,6 +94,7 @@ def console_config(request: HttpRequest) -> dict[str, Any]:
         "user": {"id": user.pk, "name": user.get_full_name() or user.username, "role": user.role,
                  "center": user.center.code if user.center else None},
         "seesAll": sees_all_centers(user),
+        "capabilities": sorted(capabilities(user)),
         "centers": centers,
         "urls": {
             "socket": "/ws/console/",

@@ -17,19 +17,22 @@ def test_center_bound_roles_see_their_center_and_its_border_band(staff, centers)
     camera_admin = make_staff("cam", role=Role.CAMERA_ADMIN, center=centers["ansan"])
     for user in (staff.hwaseong, staff.police):
         assert set(visible_alerts(user)) == {inside, border}
-    for user in (staff.ansan, camera_admin):
-        assert set(visible_alerts(user)) == {border, ansan}
-        assert can_see(user, border) and not can_see(user, inside.pk)
+    assert set(visible_alerts(staff.ansan)) == {border, ansan}
+    assert can_see(staff.ansan, border) and not can_see(staff.ansan, inside.pk)
+    # Camera admins keep the inventory: no alert, even of their own center (docs/security.md).
+    assert not visible_alerts(camera_admin).exists() and not may_open_console(camera_admin)
 
 
-def test_supervisors_system_admins_and_superusers_see_everything(staff):
+def test_supervisors_and_superusers_see_everything_and_system_admins_nothing(staff):
     alerts = {raise_sos(INSIDE_HWASEONG), raise_sos(INSIDE_ANSAN)}
     admin = make_staff("sysadmin", role=Role.SYSTEM_ADMIN)
     root = make_staff("root", role="")
     root.is_superuser = True
     root.save()
-    for user in (staff.supervisor, admin, root):
+    for user in (staff.supervisor, root):
         assert set(visible_alerts(user)) == alerts and may_open_console(user)
+    # System admins manage accounts and centers, not cases (docs/security.md).
+    assert not visible_alerts(admin).exists() and not may_open_console(admin)
 
 
 def test_no_center_no_role_or_inactive_sees_nothing(staff):

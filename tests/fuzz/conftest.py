@@ -6,19 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-ALL = "test_every_response_is_documented"
-CREDENTIALS = "test_every_response_without_or_with_the_wrong_credentials_is_documented"
-_CAMERAS = ("cameras/api.py: {view} documents only 200; a bad query is a 400, no credentials a 401, "
-            "an app token a 403 (add them to its extend_schema responses)")
-
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    (ALL, "GET /api/v1/cameras/"): _CAMERAS.format(view="CameraGeoJSONView"),
-    (ALL, "GET /api/v1/cameras/nearest/"): _CAMERAS.format(view="NearestCamerasView"),
-    (CREDENTIALS, "GET /api/v1/cameras/"): _CAMERAS.format(view="CameraGeoJSONView"),
-    (CREDENTIALS, "GET /api/v1/cameras/nearest/"): _CAMERAS.format(view="NearestCamerasView"),
-    (ALL, "POST /api/v1/console/cameras/{id}/opened"): "alerts/console_api.py: CameraOpenedView does not "
-                                                       "document the 400 of a malformed body",
-}
+# None open now: add (test, "METHOD path") -> reason while a fix is pending elsewhere.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
