@@ -37,6 +37,7 @@ from guardians.models import Citizen
 BATCH = 5_000
 # Closing dispositions that hold the alert's trail (alerts/console_serializers.py DISPOSITIONS).
 HOLD_DISPOSITIONS = ("crime", "fire_disaster")
+ENDED = (AlertStatus.CLOSED, AlertStatus.CANCELLED)
 COARSE_GRID_DEG = 0.01  # ~1.1 km north-south, ~0.9 km east-west at Hwaseong's latitude
 
 
@@ -52,8 +53,7 @@ def held_alerts() -> QuerySet[Alert]:
 def due_alerts(cutoff: datetime) -> QuerySet[Alert]:
     """Ended before the cutoff, not reduced yet, not held."""
     ended = Coalesce("closed_at", "cancelled_at", "updated_at")
-    return (Alert.objects.filter(status__in=(AlertStatus.CLOSED, AlertStatus.CANCELLED),
-                                 reduced_at__isnull=True)
+    return (Alert.objects.filter(status__in=ENDED, reduced_at__isnull=True)
             .alias(ended=ended).filter(ended__lt=cutoff)
             .exclude(pk__in=held_alerts().values("pk")))
 
@@ -62,7 +62,7 @@ def due_trips(cutoff: datetime) -> QuerySet[Trip]:
     """Finished before the cutoff, not reduced yet, and none of its alerts open or held."""
     ended = Coalesce("arrived_at", "ended_at", "overdue_at", "started_at")
     keep = Alert.objects.filter(trip=OuterRef("pk")).filter(
-        ~Q(status__in=(AlertStatus.CLOSED, AlertStatus.CANCELLED)) | Q(pk__in=held_alerts().values("pk"))
+        ~Q(status__in=ENDED) | Q(pk__in=held_alerts().values("pk"))
     )
     return (Trip.objects.exclude(status=TripStatus.ACTIVE).filter(reduced_at__isnull=True)
             .alias(ended=ended).filter(ended__lt=cutoff).exclude(Exists(keep)))
@@ -85,7 +85,7 @@ def _coarsen(table: str, columns: tuple[str, ...], ids: list[int], extra: str = 
 def run_retention() -> RetentionRun:
     cutoff = cutoff_now()
     run = RetentionRun.objects.create(cutoff=cutoff)
-    run.alerts_held = held_alerts().filter(status__in=(AlertStatus.CLOSED, AlertStatus.CANCELLED)).count()
+    run.alerts_held = held_alerts().filter(status__in=ENDED).count()
     while ids := list(due_alerts(cutoff).values_list("pk", flat=True)[:BATCH]):
         with transaction.atomic():
             run.alert_fixes_deleted += _delete_batches(AlertLocation.objects.filter(alert_id__in=ids))

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from cameras.forms import MapWidget, boundary_feature, map_labels
 from operators.audit import record_access
 from operators.audit_review import last_month, monthly_review
-from operators.models import AccessAction, AccessRecord, Center, Role, User
+from operators.models import AccessAction, AccessRecord, Center, User
+from operators.roles import Capability, has_capability
 
 
 @admin.register(Center)
@@ -106,8 +107,7 @@ class AccessRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return user.is_active and (user.is_superuser or user.role == Role.SUPERVISOR)
+        return has_capability(request.user, Capability.VIEW_ACCESS_LOG)
 
     def get_urls(self) -> list:
         review = self.admin_site.admin_view(self.review_view)
