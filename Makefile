@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test setup demo serve lint clean bench
+.PHONY: run test setup demo serve lint clean bench chaos
 
 run: setup demo serve  ## set up everything, load demo data, start web + worker + beat
 
@@ -24,6 +24,9 @@ serve:
 
 bench: setup  ## timing scenarios (own databases and servers, loopback, at most 15 min); not part of make test
 	@bash scripts/bench.sh
+
+chaos: setup  ## faults while SOS arrive (own Redis, PostgreSQL proxy, servers; loopback, at most 10 min)
+	@bash scripts/chaos.sh
 
 lint:
 	$(PY) -m ruff check .

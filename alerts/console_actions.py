@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escala
 from alerts.texts import alert_closed_body
 from alerts.visibility import sees_all_centers
 from guardians.notify import notify_guardians
+from hwaseong_safety.commit import on_commit_robust
 from operators.models import Center, User
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def do_escalate_alert(
         for escalation in escalations:
             if escalation.delivery_status == DeliveryStatus.PENDING:
                 # robust: a broker outage must not fail the escalation; the sweep sends it later.
-                transaction.on_commit(partial(queue_delivery, escalation.pk), robust=True)
+                on_commit_robust(queue_delivery, escalation.pk)
     return alert, event, escalations
 
 

@@ -62,6 +62,9 @@ class AlertListView(AppAPIView):
                                              "/ 요청 형식 오류."),
             429: OpenApiResponse(DetailSerializer, description="Throttled. / 요청 과다."),
             401: ERRORS[401],
+            503: OpenApiResponse(DetailSerializer, description=(
+                "The database stayed away for SOS_DB_WAIT_SECONDS: send it again with the same "
+                "client_id after Retry-After seconds. / 일시 장애: 같은 client_id로 다시 보내세요.")),
         },
     )
     def post(self, request: Request) -> Response:

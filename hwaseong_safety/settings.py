@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hwaseong_safety.middleware.ContentSecurityPolicyMiddleware",
     "hwaseong_safety.body_limits.BodyLimitMiddleware",
+    "hwaseong_safety.db_outage.DatabaseAwayMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hwaseong_safety.middleware.KoreanFirstLocaleMiddleware",
@@ -106,6 +107,9 @@ if DB_POOL_MAX_SIZE:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
     DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX_SIZE, "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long an SOS waits inside its request for PostgreSQL to come back (a restart, a failover)
+# before answering 503; the app then sends it again (hwaseong_safety/db_outage.py).
+SOS_DB_WAIT_SECONDS = env.float("SOS_DB_WAIT_SECONDS", 10.0, min_value=0.0)
 
 # --- Redis: Channels layer, Celery broker ------------------------------------------------------
 REDIS_URL = env.url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "rediss", "unix"))
@@ -132,8 +136,8 @@ CACHES = {
     }
 }
 # Sessions read from Redis, written through to PostgreSQL: one query less per console request, and
-# Django falls back to the database when Redis is away (a console keeps working).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# when Redis is away the database alone serves (hwaseong_safety/sessions.py): a console keeps working.
+SESSION_ENGINE = "hwaseong_safety.sessions"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -142,6 +146,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 # Task modules outside the apps' tasks.py that autodiscovery would miss.
 CELERY_IMPORTS = ("alerts.dispatch_tasks",)
+# How often the SMS outbox is swept for rows whose task was lost (make chaos shortens it).
+SMS_SWEEP_SECONDS = env.int("SMS_SWEEP_SECONDS", 60, min_value=5, max_value=600)
 CELERY_BEAT_SCHEDULE = {
     "mark-overdue-trips": {
         "task": "alerts.tasks.mark_overdue_trips", "schedule": 60.0, "options": {"expires": 55},
@@ -157,7 +163,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Re-sends SMS rows whose task never ran (the broker was down when they were queued).
     "resend-stale-sms": {
-        "task": "guardians.tasks.resend_stale_sms", "schedule": 60.0, "options": {"expires": 55},
+        "task": "guardians.tasks.resend_stale_sms", "schedule": float(SMS_SWEEP_SECONDS),
+        "options": {"expires": SMS_SWEEP_SECONDS - 1},
     },
     # Location trails of alerts and trips ended LOCATION_RETENTION_DAYS ago (docs/retention.md).
     "apply-location-retention": {

@@ -49,6 +49,10 @@ CLOSE_FORBIDDEN = 4403
 USER_RECHECK_S = 5.0  # the longest a console of a user changed without a signal stays open
 BUILD_TTL_S = 30.0  # how long a built push is kept for consumers of the process that are behind
 PRESENCE_EVERY_S = 1.0  # at most one presence announce / push per center per process this often
+# Group memberships live in Redis: they expire (channels_redis's group_expiry, a day) and a Redis
+# restarted empty has none. Each process joins its groups again this often, and at once after Redis
+# failed it: a center runs its consoles for days, and make chaos restarts Redis under them.
+GROUP_REFRESH_S = 60.0
 ALL_VIEW = "*"  # the presence view (and sequence counter) of consoles that watch every center
 
 # On the one sync thread the process's consumers share (thread_sensitive). thread_sensitive=False
@@ -225,6 +229,8 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(presence.HEARTBEAT_S)
             try:
                 await presence.touch(self.presence_code, self.user.pk, self.channel_name)
+                for group in self.joined:  # see GROUP_REFRESH_S
+                    await self.channel_layer.group_add(group, self.channel_name)
             except Exception:  # a Redis blip: try again next beat
                 logger.warning("console presence: heartbeat of %s failed", self.user.pk, exc_info=True)
 
@@ -296,6 +302,8 @@ class Hub:
         self.reader: asyncio.Task | None = None
         self.lock = asyncio.Lock()
         self.seen: dict[tuple, float] = {}  # events already handed out (one copy per group arrives)
+        self.joined_at = 0.0  # loop time the groups were last joined (GROUP_REFRESH_S)
+        self.rejoin = False  # Redis failed: join the groups again as soon as it answers
 
     async def join(self, consumer: ConsoleConsumer, layer: object) -> None:
         self.consumers.add(consumer)
@@ -328,8 +336,20 @@ class Hub:
                 self.reader = None
 
     async def _read(self, layer: object, channel: str) -> None:
+        failures = 0
         while True:
-            message = await layer.receive(channel)
+            try:
+                message = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis gone: keep trying; its groups may be gone with it
+                failures += 1
+                self.rejoin = True
+                logger.warning("console hub: receive failed (%d in a row)", failures, exc_info=True)
+                await asyncio.sleep(min(0.25 * 2**failures, 5.0))
+                await self.refresh_groups()
+                continue
+            failures = 0
             try:
                 if message.get("type") == "alert.event":
                     await self.alert_event(message)
@@ -387,9 +407,25 @@ class Hub:
         for consumer in [c for c in self.consumers if c.viewer and c.viewer.presence_view == view]:
             await consumer.send_text(text)
 
+    async def refresh_groups(self) -> None:
+        """Join every group of the process again (an idempotent ZADD each)."""
+        async with self.lock:
+            if self.layer is None or self.channel is None:
+                return
+            try:
+                for group in list(self.groups):
+                    await self.layer.group_add(group, self.channel)
+            except Exception:
+                self.rejoin = True
+                logger.warning("console hub: could not join its groups again", exc_info=True)
+                return
+            self.rejoin, self.joined_at = False, asyncio.get_running_loop().time()
+
     async def _recheck_users(self) -> None:
         while self.consumers:
             await asyncio.sleep(USER_RECHECK_S)
+            if self.rejoin or asyncio.get_running_loop().time() - self.joined_at > GROUP_REFRESH_S:
+                await self.refresh_groups()
             consumers = [c for c in self.consumers if c.user is not None]
             try:
                 users = await read_db(_users_by_pk)({c.user.pk for c in consumers})

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
-
 from guardians.models import SmsMessage
+from hwaseong_safety.commit import on_commit_robust
 
 
 def queue_sms(to: str, body: str, purpose: str) -> SmsMessage:
@@ -15,5 +12,5 @@ def queue_sms(to: str, body: str, purpose: str) -> SmsMessage:
     from guardians.tasks import send_sms
 
     message = SmsMessage.objects.create(to=to, body=body, purpose=purpose)
-    transaction.on_commit(partial(send_sms.delay, message.id), robust=True)
+    on_commit_robust(send_sms.delay, message.id)
     return message

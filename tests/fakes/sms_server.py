@@ -51,6 +51,10 @@ def gateway_success(n: int) -> Reply:
 class FakeSmsServer:
     success: Callable[[int], Reply] = gateway_success
     idempotency_header: str = ""  # e.g. "Idempotency-Key": a replayed key is answered, not re-sent
+    # Seconds every answer takes *after* the message was accepted (and counted as delivered): a
+    # provider that is slow to say so, so that a worker killed meanwhile leaves an SMS on a phone
+    # and no result in the outbox (make chaos).
+    latency: float = 0.0
     requests: list[Recorded] = field(default_factory=list)
     delivered: list[Recorded] = field(default_factory=list)
     _script: deque[Reply] = field(default_factory=deque)
@@ -92,8 +96,8 @@ class FakeSmsServer:
                     body=self.rfile.read(length),
                 )
                 reply = fake._answer(recorded)
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay or fake.latency:
+                    time.sleep(reply.delay + fake.latency)
                 if isinstance(reply.body, dict | list):
                     payload, kind = json.dumps(reply.body).encode(), "application/json"
                 else:
