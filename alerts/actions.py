@@ -69,7 +69,8 @@ def do_create_sos(
                 return existing, False
             # Runs first after commit: from here on the SOS is stored, whatever fails next.
             transaction.on_commit(lambda: committed.append(alert))
-            alert.border_centers.set(placement.border_centers)
+            if placement.border_centers:  # a new alert has none: add, without reading them first
+                alert.border_centers.add(*placement.border_centers)
             data = _created_data(citizen, placement, fix, trip)
             if location_errors:
                 data["rejected_location"] = location_errors
@@ -79,7 +80,8 @@ def do_create_sos(
             if fix is not None:
                 _store_trail(alert, [fix])
                 remember_citizen_location(citizen.pk, fix)
-            publish_alert_event(alert, "created")  # before the SMS: it never raises
+            # Before the SMS: it never raises. Built now: nothing below changes the alert.
+            publish_alert_event(alert, "created", border_codes=[c.code for c in placement.border_centers])
             _notify_guardians_of_sos(alert)
     except Exception:
         # An after-commit step failed (the SMS task's broker is the same Redis as the live alarm):

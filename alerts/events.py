@@ -44,19 +44,25 @@ def center_group(code: str) -> str:
 
 def publish_alert_event(
     alert: Alert, kind: str, *, also_centers: Iterable[str] = (), event: AlertEvent | None = None,
-    moved: tuple[str | None, str] | None = None,
+    moved: tuple[str | None, str] | None = None, border_codes: Iterable[str] | None = None,
 ) -> None:
     """Tell the alert's center (and its border centers, and ``also_centers``, e.g. the center an
     alert was transferred from) once the current transaction commits. ``event`` is the timeline
-    entry the change made; ``moved`` is (from code, to code) of a transfer."""
+    entry the change made; ``moved`` is (from code, to code) of a transfer.
+
+    ``border_codes``: the caller knows the alert's final state in this transaction (a new SOS), so
+    the message is built now and the publish does not read the alert again after commit."""
     alert_id, extra = alert.pk, tuple(also_centers)
     meta = {"timeline_event_id": event.pk if event else None, "moved": list(moved) if moved else None}
-    transaction.on_commit(lambda: _publish(alert_id, kind, extra, meta))
+    built = None if border_codes is None else alert_payload(alert, kind, border_codes=border_codes)
+    transaction.on_commit(lambda: _publish(alert_id, kind, extra, meta, built))
 
 
-def alert_payload(alert: Alert, kind: str) -> dict:
+def alert_payload(alert: Alert, kind: str, *, border_codes: Iterable[str] | None = None) -> dict:
     """What the console needs to raise the alarm; no name or phone number goes through Redis."""
     location = alert.location
+    if border_codes is None:
+        border_codes = (c.code for c in alert.border_centers.all())
     return {
         "type": "alert.event",
         "event": kind,
@@ -68,7 +74,7 @@ def alert_payload(alert: Alert, kind: str) -> dict:
             "priority": operator_priority(alert),
             "center": alert.center.code if alert.center else None,
             "out_of_area": alert.out_of_area,
-            "border_centers": sorted(c.code for c in alert.border_centers.all()),
+            "border_centers": sorted(border_codes),
             "latitude": location.y if location else None,
             "longitude": location.x if location else None,
             "accuracy": alert.accuracy,
@@ -80,10 +86,16 @@ def alert_payload(alert: Alert, kind: str) -> dict:
     }
 
 
-def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...], meta: dict | None = None) -> None:
+def _publish(alert_id: int, kind: str, also_centers: tuple[str, ...], meta: dict | None = None,
+             built: dict | None = None) -> None:
     try:
-        alert = Alert.objects.select_related("center").prefetch_related("border_centers").get(pk=alert_id)
-        payload = alert_payload(alert, kind) | (meta or {})
+        if built is None:
+            alert = (Alert.objects.select_related("center").defer("center__boundary")
+                     .prefetch_related("border_centers").get(pk=alert_id))
+            built = alert_payload(alert, kind)
+        else:
+            built["alert"]["sent_at"] = timezone.now().isoformat()
+        payload = built | (meta or {})
         codes = {payload["alert"]["center"], *payload["alert"]["border_centers"], *also_centers} - {None}
         layer = get_channel_layer()
         if layer is None:

@@ -38,7 +38,9 @@ def route_point(point: Point) -> Routing:
     second, KNN-ordered one only for points farther than the band from every linked city."""
     point = _wgs84(point)
     band = float(settings.BORDER_BAND_METERS)
-    centers = Center.objects.linked()
+    # The boundaries stay in the database: a real city's is tens of thousands of points, and
+    # routing needs only the distances.
+    centers = Center.objects.linked().defer("boundary")
     nearby = list(centers.around(point, band))
     inside = [center for center in nearby if center.distance.m == 0]
     if inside:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from tests.alerts.conftest import (
     INSIDE_HWASEONG,
     SEA_WEST,
     loc,
+    make_app_user,
     point,
 )
 from tests.factories import make_staff
@@ -211,3 +213,29 @@ def test_the_sos_throttle_never_goes_below_30_per_minute():
     assert throttle.parse_rate("1/second") == (1, 1)
     assert throttle.parse_rate("120/minute") == (120, 60)
     assert throttle.num_requests == 120  # the configured "sos" scope
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_sos_makes_few_round_trips_and_the_publish_does_not_read_it_again(centers, caplog):
+    """The SOS request is what stands between a shake and the operator's alarm (docs/benchmarks.md):
+    token, retry check, routing (without the cities' boundaries), the alert and its timeline,
+    trail, citizen, guardians' SMS and disclosures, in one transaction; after commit the live alarm
+    is built from what the request already knows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_app_user()
+    with CaptureQueriesContext(connection) as queries:
+        response = sos(user.client, loc(INSIDE_HWASEONG))
+    assert response.status_code == 201
+    statements = [q["sql"] for q in queries.captured_queries]
+    commit = statements.index("COMMIT")
+    before, after = statements[:commit], statements[commit + 1:]
+    # 17 on a fresh process: the token's first use is written, and GeoDJango looks up the SRID once.
+    assert len(before) <= 17, [sql[:60] for sql in before]
+    routing = [sql for sql in before if '"operators_center"' in sql]
+    boundary_column = re.compile(r'(SELECT |, )"operators_center"\."boundary"(,| FROM)')
+    assert routing and not any(boundary_column.search(sql) for sql in routing), routing
+    # After commit: the guardian's SMS task runs eagerly in tests; nothing reads the alert again.
+    assert not any('FROM "alerts_alert"' in sql for sql in after), after
+    assert "could not publish" not in caplog.text
