@@ -11,7 +11,7 @@ from collections.abc import Callable
 from alerts.models import Alert, Disclosure, DisclosureRecipient, Trip
 from guardians.models import Citizen, Guardian, SmsMessage
 from guardians.phones import mask
-from guardians.sms import queue_sms
+from guardians.sms import queue_many
 from guardians.tracking import tracking_url
 
 
@@ -35,22 +35,22 @@ def notify_guardians(
     both are), else "". When ``discloses_location``, each SMS is recorded as a Disclosure
     (위치정보 제3자 제공 기록), which the citizen sees in ``/api/v1/app/disclosures``.
     """
-    messages = []
-    for guardian in active_guardians(citizen):
+    guardians = active_guardians(citizen)
+    texts = []
+    for guardian in guardians:
         if alert is not None:
             link = tracking_url(guardian, alert=alert)
         elif trip is not None:
             link = tracking_url(guardian, trip=trip)
         else:
             link = ""
-        messages.append(queue_sms(guardian.phone, make_body(guardian, link), purpose))
-        if discloses_location:
-            Disclosure.objects.create(
-                citizen=citizen,
-                recipient_kind=DisclosureRecipient.GUARDIAN,
-                recipient=f"{guardian.name} {mask(guardian.phone)}"[:100],
-                purpose=purpose[:30],
-                trip=trip,
-                alert=alert,
-            )
+        texts.append((guardian.phone, make_body(guardian, link)))
+    messages = queue_many(texts, purpose)  # one INSERT for all of them, one for the disclosures
+    if discloses_location:
+        Disclosure.objects.bulk_create(
+            Disclosure(citizen=citizen, recipient_kind=DisclosureRecipient.GUARDIAN,
+                       recipient=f"{guardian.name} {mask(guardian.phone)}"[:100], purpose=purpose[:30],
+                       trip=trip, alert=alert)
+            for guardian in guardians
+        )
     return messages

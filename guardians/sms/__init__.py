@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from guardians.sms.outbox import queue_sms
+from guardians.sms.outbox import queue_many, queue_sms
 
 # Every message starts with the service's name, so people recognise it (and its spoofs).
 SMS_PREFIX = "[화성안전귀가]"
 
-__all__ = ["SMS_PREFIX", "queue_sms"]
+__all__ = ["SMS_PREFIX", "queue_many", "queue_sms"]

@@ -9,8 +9,15 @@ def queue_sms(to: str, body: str, purpose: str) -> SmsMessage:
     so a rolled-back cause sends nothing and a committed one is never lost. If the broker is down
     at that moment the row stays queued (``robust``: the caller's response is not turned into an
     error) and ``resend_stale_sms`` picks it up once the broker is back."""
+    return queue_many([(to, body)], purpose)[0]
+
+
+def queue_many(messages: list[tuple[str, str]], purpose: str) -> list[SmsMessage]:
+    """``queue_sms`` for several (to, body) at once: one INSERT (an SOS to every guardian)."""
     from guardians.tasks import send_sms
 
-    message = SmsMessage.objects.create(to=to, body=body, purpose=purpose)
-    on_commit_robust(send_sms.delay, message.id)
-    return message
+    rows = SmsMessage.objects.bulk_create([SmsMessage(to=to, body=body, purpose=purpose)
+                                           for to, body in messages])
+    for row in rows:
+        on_commit_robust(send_sms.delay, row.id)
+    return rows

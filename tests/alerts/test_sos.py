@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from alerts.models import Alert, AlertEvent, AlertLocation, Disclosure, Trip
 from alerts.views_common import SosThrottle
-from guardians.models import SmsMessage
+from guardians.models import Guardian, SmsMessage
 from guardians.sms.transports import LocmemTransport
 from tests.alerts.conftest import (
     BORDER_HWASEONG,
@@ -225,6 +225,9 @@ def test_an_sos_makes_few_round_trips_and_the_publish_does_not_read_it_again(cen
     from django.test.utils import CaptureQueriesContext
 
     user = make_app_user()
+    for n in range(2):  # three guardians: their SMS and disclosures are one INSERT each, not three
+        Guardian.objects.create(citizen=user.citizen, name=f"보호자{n}", phone=f"0108888000{n}",
+                                decline_token=f"decline-round-trips-{n}")
     with CaptureQueriesContext(connection) as queries:
         response = sos(user.client, loc(INSIDE_HWASEONG))
     assert response.status_code == 201
@@ -239,3 +242,4 @@ def test_an_sos_makes_few_round_trips_and_the_publish_does_not_read_it_again(cen
     # After commit: the guardian's SMS task runs eagerly in tests; nothing reads the alert again.
     assert not any('FROM "alerts_alert"' in sql for sql in after), after
     assert "could not publish" not in caplog.text
+    assert SmsMessage.objects.filter(purpose="sos").count() == 3
