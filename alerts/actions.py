@@ -47,11 +47,9 @@ def do_create_sos(
     A retry, even one racing the first request, gets the first alert back: the INSERT is the
     arbiter (unique constraint), not a read before it.
     """
-    existing = Alert.objects.filter(citizen=citizen, client_id=client_id).first()
-    if existing is not None:
-        return _retry_of(existing, fix), False
     placement = place(citizen, fix.point if fix else None)
     committed: list[Alert] = []
+    duplicate: IntegrityError | None = None
     try:
         with transaction.atomic():
             try:
@@ -60,36 +58,45 @@ def do_create_sos(
                         citizen=citizen, client_id=client_id, kind=AlertKind.SOS, trigger=trigger, trip=trip,
                         center=placement.center, out_of_area=placement.out_of_area, **_fix_fields(fix),
                     )
-            except IntegrityError:
-                # Only the unique (citizen, client_id) can fail here; the other request has
-                # committed, since PostgreSQL made our INSERT wait for it.
-                existing = Alert.objects.filter(citizen=citizen, client_id=client_id).first()
-                if existing is None:
-                    raise
-                return existing, False
-            # Runs first after commit: from here on the SOS is stored, whatever fails next.
-            transaction.on_commit(lambda: committed.append(alert))
-            if placement.border_centers:  # a new alert has none: add, without reading them first
-                alert.border_centers.add(*placement.border_centers)
-            data = _created_data(citizen, placement, fix, trip)
-            if location_errors:
-                data["rejected_location"] = location_errors
-            if clock_errors:  # the point was kept, timed on receipt
-                data["rejected_location_time"] = clock_errors
-            AlertEvent.objects.create(alert=alert, kind="created", data=data)
-            if fix is not None:
-                _store_trail(alert, [fix])
-                remember_citizen_location(citizen.pk, fix)
-            # Before the SMS: it never raises. Built now: nothing below changes the alert.
-            publish_alert_event(alert, "created", border_codes=[c.code for c in placement.border_centers])
-            _notify_guardians_of_sos(alert)
+            except IntegrityError as exc:
+                duplicate = exc  # a retry: no read before the INSERT, so a new SOS costs none
+            else:
+                # Runs first after commit: from here on the SOS is stored, whatever fails next.
+                transaction.on_commit(lambda: committed.append(alert))
+                _record_new_sos(alert, placement, fix, trip, location_errors, clock_errors)
     except Exception:
-        # An after-commit step failed (the SMS task's broker is the same Redis as the live alarm):
-        # the SOS is stored and its SMS rows are queued for the outbox; answer 201 all the same.
+        # An after-commit step failed: the SOS is stored and its SMS rows are queued for the
+        # outbox; answer 201 all the same.
         if not committed:
             raise
         logger.exception("SOS %s stored; an after-commit step failed", committed[0].pk)
+    if duplicate is not None:
+        # Only the unique (citizen, client_id) can refuse the INSERT; a request racing ours has
+        # committed by now, since PostgreSQL made our INSERT wait for it.
+        existing = Alert.objects.filter(citizen=citizen, client_id=client_id).first()
+        if existing is None:
+            raise duplicate
+        return _retry_of(existing, fix), False
     return alert, True
+
+
+def _record_new_sos(alert: Alert, placement: Placement, fix: Fix | None, trip: Trip | None,
+                    location_errors: dict | None, clock_errors: dict | None) -> None:
+    """Everything a new SOS writes besides its row, in its transaction."""
+    if placement.border_centers:  # a new alert has none: add, without reading them first
+        alert.border_centers.add(*placement.border_centers)
+    data = _created_data(alert.citizen, placement, fix, trip)
+    if location_errors:
+        data["rejected_location"] = location_errors
+    if clock_errors:  # the point was kept, timed on receipt
+        data["rejected_location_time"] = clock_errors
+    AlertEvent.objects.create(alert=alert, kind="created", data=data)
+    if fix is not None:
+        _store_trail(alert, [fix])
+        remember_citizen_location(alert.citizen_id, fix)
+    # Before the SMS: it never raises. Built now: nothing below changes the alert.
+    publish_alert_event(alert, "created", border_codes=[c.code for c in placement.border_centers])
+    _notify_guardians_of_sos(alert)
 
 
 def _notify_guardians_of_sos(alert: Alert) -> None:

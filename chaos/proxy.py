@@ -33,6 +33,7 @@ class RefusingProxy:
 
     def stop(self) -> None:
         self._call(self._refuse())
+        self._call(self._settle())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=5)
 
@@ -57,6 +58,12 @@ class RefusingProxy:
         self.links.clear()
         if server is not None:
             await server.wait_closed()
+
+    async def _settle(self) -> None:
+        """Let the links cut by refuse() finish, so that stopping the loop leaves no task behind."""
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        if pending:
+            await asyncio.wait(pending, timeout=2)
 
     async def _link(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         try:
