@@ -87,9 +87,9 @@ def _record_new_sos(alert: Alert, placement: Placement, fix: Fix | None, trip: T
         alert.border_centers.add(*placement.border_centers)
     data = _created_data(alert.citizen, placement, fix, trip)
     if location_errors:
-        data["rejected_location"] = location_errors
+        data["rejected_location"] = jsonb_safe(location_errors)
     if clock_errors:  # the point was kept, timed on receipt
-        data["rejected_location_time"] = clock_errors
+        data["rejected_location_time"] = jsonb_safe(clock_errors)
     AlertEvent.objects.create(alert=alert, kind="created", data=data)
     if fix is not None:
         _store_trail(alert, [fix])
@@ -107,6 +107,19 @@ def _notify_guardians_of_sos(alert: Alert) -> None:
     except Exception:
         logger.exception("SOS %s: guardians could not be notified", alert.pk)
         AlertEvent.objects.create(alert=alert, kind="guardians_not_notified")
+
+
+def jsonb_safe(value: object) -> object:
+    """The validation errors echo what the phone sent, and PostgreSQL's jsonb refuses the NUL
+    character (\\u0000): one in a location's ``source`` turned an SOS into a 500 (found by Hypothesis).
+    NUL becomes U+FFFD, in keys and values."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {jsonb_safe(k): jsonb_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonb_safe(v) for v in value]
+    return value
 
 
 def _retry_of(alert: Alert, fix: Fix | None) -> Alert:

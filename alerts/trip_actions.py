@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.actions import do_add_alert_locations, newest, open_alerts_of_trip, remember_citizen_location
 from alerts.events import publish_alert_event
+from alerts.ingest import add_to_active_trip
 from alerts.locations import Fix
 from alerts.models import Alert, AlertEvent, AlertKind, AlertTrigger, Trip, TripLocation, TripStatus
 from alerts.placement import place
@@ -61,15 +62,24 @@ def _locked(trip: Trip) -> Trip:
     return Trip.objects.select_for_update().select_related("citizen").get(pk=trip.pk)
 
 
-def do_add_trip_locations(citizen_id: int, trip_id: int, fixes: Sequence[Fix]) -> Trip:
+def do_add_trip_locations(citizen_id: int, trip_id: int, fixes: Sequence[Fix]) -> Trip | None:
     """Store the trail; the trip's and the citizen's last location become the newest fix (by
     recorded_at, not array order). An overdue trip's open alert follows too: the app doesn't know
     about that alert and keeps reporting to the trip. Someone else's (or no) trip raises
     Trip.DoesNotExist.
 
-    This is the hot path of location ingest (every phone on a trip, every few seconds), so it
-    keeps round trips down: ownership and the row lock in one query, and the alert query only for
-    an overdue trip."""
+    This is the hot path of location ingest (every phone on a trip, every few seconds): for an
+    active trip (nearly always) it is one SQL statement (alerts/ingest.py); an overdue trip takes
+    the ORM path below, with its alert. Returns None for an active trip, else the trip."""
+    latest = newest(fixes)
+    status = add_to_active_trip(citizen_id, trip_id, fixes, latest)
+    if status is None:
+        raise Trip.DoesNotExist
+    if status == TripStatus.ACTIVE:
+        return None
+    if status not in OPEN_TRIP:
+        raise TripClosed
+    # Overdue: the alert made when the trip turned overdue follows the citizen.
     with transaction.atomic():
         trip = (Trip.objects.select_for_update().only("id", "citizen_id", "status", "last_location_at")
                 .get(pk=trip_id, citizen_id=citizen_id))

@@ -116,6 +116,27 @@ def test_trip_locations_newest_by_recorded_at(app, centers):
                                                                            "longitude": newest[1]}
 
 
+def test_every_field_of_a_fix_is_stored_and_a_late_batch_moves_nothing(app, centers):
+    """The one-statement ingest (alerts/ingest.py) keeps what the ORM kept: accuracy (or none),
+    source, both times; the last location moves only for a newer fix."""
+    trip_id = start(app, location=loc(INSIDE_HWASEONG, recorded_at=at(5))).json()["id"]
+    before = timezone.now()
+    body = {"locations": [loc((37.21, 126.91), recorded_at=at(1), accuracy=7.5, source="wifi"),
+                          loc((37.22, 126.92), recorded_at=at(3))]}
+    assert app.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 202
+    stored = {round(f.location.y, 2): f for f in TripLocation.objects.filter(trip_id=trip_id)}
+    assert (stored[37.21].accuracy, stored[37.21].source) == (7.5, "wifi")
+    assert (stored[37.22].accuracy, stored[37.22].source) == (None, "unknown")
+    assert stored[37.21].recorded_at < stored[37.21].received_at and stored[37.21].received_at >= before
+    late = {"locations": [loc((37.23, 126.93), recorded_at=at(2))]}  # older than the last one
+    assert app.client.post(f"{URL}{trip_id}/locations/", late, format="json").status_code == 202
+    trip = Trip.objects.get(pk=trip_id)
+    assert trip.locations.count() == 4  # kept in the trail...
+    assert trip.last_location.equals_exact(point((37.21, 126.91)), 1e-9)  # ...but not the position
+    app.citizen.refresh_from_db()
+    assert app.citizen.last_location.equals_exact(point((37.21, 126.91)), 1e-9)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("locations", [
     [{"latitude": "NaN", "longitude": 126.87}],
@@ -166,15 +187,16 @@ def test_someone_elses_trip_is_404(app, other, centers):
 
 @pytest.mark.django_db
 def test_a_position_report_makes_few_round_trips_and_keeps_others_out(app, other, centers):
-    """Location ingest is the hot path (every phone on a trip, every few seconds): token, lock with
-    ownership, trail INSERT, trip and citizen UPDATEs; no alert query for an active trip."""
+    """Location ingest is the hot path (every phone on a trip, every few seconds): the token, then
+    one statement (lock with ownership, trail INSERT, trip and citizen UPDATEs); no alert query for
+    an active trip."""
     trip_id = start(app).json()["id"]
     body = {"locations": [loc(INSIDE_HWASEONG, recorded_at=at(0))]}
     with CaptureQueriesContext(connection) as queries:
         assert app.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 202
     # The test's own transaction turns BEGIN/COMMIT into savepoints: those are not counted.
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 5, statements
+    assert len(statements) == 2, statements
     assert not any("alerts_alert" in sql for sql in statements)
     # Someone else's trip: 404 (not 403: ids don't leak), and nothing stored on it.
     before = TripLocation.objects.filter(trip_id=trip_id).count()
