@@ -58,3 +58,21 @@ class ContentSecurityPolicyMiddleware:
         response[header] = header_value(settings.CONTENT_SECURITY_POLICY, websocket_origin=websocket)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class SyncChainMiddleware:
+    """Last in MIDDLEWARE, does nothing but be synchronous-only, so that under ASGI Django runs the
+    whole middleware chain and the view in the request's one worker thread.
+
+    Django adapts each middleware to the mode of the one below it, starting from its asynchronous
+    core. Without this, the middlewares below the last sync-only one (WhiteNoise) ran in async
+    mode, and Django's MiddlewareMixin runs each process_request/process_response of an async-mode
+    middleware through sync_to_async: a dozen thread hops a request, each waiting for the busy
+    event loop (py-spy under wrk: a sixth of the samples in Event.wait). With this one, a request
+    crosses between the loop and its thread three times."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)

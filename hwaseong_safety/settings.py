@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Keep last: the chain runs in one thread under ASGI (see the class).
+    "hwaseong_safety.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "hwaseong_safety.urls"
