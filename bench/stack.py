@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -110,27 +111,34 @@ class Stack:
         self.memory.start()
         return self
 
-    def _wait_ready(self, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            for name, proc in self.procs.items():
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {LOGS / (name + '.log')}")
-            try:
-                urllib.request.urlopen(self.base_url + "/api/v1/cameras/nearest/", timeout=2)
-            except urllib.error.HTTPError:
-                return  # 403 without a session: the app answers
-            except OSError:
-                time.sleep(0.5)
-                continue
-            return
-        raise RuntimeError(f"uvicorn did not answer on {self.base_url} within {timeout_s:.0f} s")
+    def _wait_ready(self) -> None:
+        wait_answering(self.base_url, self.procs, lambda name: LOGS / f"{name}.log")
 
     def __exit__(self, *_exc: object) -> None:
         if self.memory:
             self.memory.stop()
         for proc in self.procs.values():
             _stop(proc)
+
+
+def wait_answering(base_url: str, procs: dict[str, subprocess.Popen], log_of: Callable[[str], Path],
+                   timeout_s: float = 60.0) -> None:
+    """Until the web server answers (any HTTP status: 403 without a session is an answer); fails at
+    once if one of ``procs`` exits meanwhile."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for name, proc in procs.items():
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_of(name)}")
+        try:
+            urllib.request.urlopen(base_url + "/api/v1/cameras/nearest/", timeout=2)
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.5)
+            continue
+        return
+    raise RuntimeError(f"uvicorn did not answer on {base_url} within {timeout_s:.0f} s")
 
 
 def log_path(name: str) -> Path:

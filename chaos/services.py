@@ -7,14 +7,12 @@ import os
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import redis
 
 from bench import config as bench_config
-from bench.stack import _spawn, _stop
+from bench.stack import _spawn, _stop, wait_answering
 
 ROOT = bench_config.ROOT
 VAR = ROOT / "var" / "chaos"
@@ -96,21 +94,8 @@ class App:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
 
-    def _wait_web(self, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            for name, proc in self.procs.items():
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_file(name)}")
-            try:
-                urllib.request.urlopen(self.base_url + "/api/v1/cameras/nearest/", timeout=2)
-            except urllib.error.HTTPError:
-                return
-            except OSError:
-                time.sleep(0.5)
-                continue
-            return
-        raise RuntimeError(f"uvicorn did not answer on {self.base_url}")
+    def _wait_web(self) -> None:
+        wait_answering(self.base_url, self.procs, log_file)
 
     def stop(self) -> None:
         for proc in self.procs.values():
