@@ -25,6 +25,9 @@ WITH trip AS (
     SELECT id, status FROM alerts_trip
     WHERE id = %(trip)s AND citizen_id = %(citizen)s
     FOR UPDATE
+), latest AS (
+    SELECT ST_SetSRID(ST_MakePoint(%(last_lon)s, %(last_lat)s), 4326)::geography AS point,
+           %(last_at)s::timestamptz AS at
 ), trail AS (
     INSERT INTO alerts_triplocation (trip_id, location, accuracy, source, recorded_at, received_at)
     SELECT trip.id, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326)::geography, f.accuracy, f.source,
@@ -35,20 +38,16 @@ WITH trip AS (
     WHERE trip.status = 'active'
     RETURNING 1
 ), moved_trip AS (
-    UPDATE alerts_trip t
-    SET last_location = ST_SetSRID(ST_MakePoint(%(last_lon)s, %(last_lat)s), 4326)::geography,
-        last_location_at = %(last_at)s
-    FROM trip
+    UPDATE alerts_trip t SET last_location = latest.point, last_location_at = latest.at
+    FROM trip, latest
     WHERE t.id = trip.id AND trip.status = 'active'
-      AND (t.last_location_at IS NULL OR t.last_location_at < %(last_at)s)
+      AND (t.last_location_at IS NULL OR t.last_location_at < latest.at)
     RETURNING 1
 ), moved_citizen AS (
-    UPDATE guardians_citizen c
-    SET last_location = ST_SetSRID(ST_MakePoint(%(last_lon)s, %(last_lat)s), 4326)::geography,
-        last_location_at = %(last_at)s
-    FROM trip
+    UPDATE guardians_citizen c SET last_location = latest.point, last_location_at = latest.at
+    FROM trip, latest
     WHERE c.id = %(citizen)s AND trip.status = 'active'
-      AND (c.last_location_at IS NULL OR c.last_location_at < %(last_at)s)
+      AND (c.last_location_at IS NULL OR c.last_location_at < latest.at)
     RETURNING 1
 )
 SELECT status FROM trip

@@ -86,7 +86,6 @@ def do_add_trip_locations(citizen_id: int, trip_id: int, fixes: Sequence[Fix]) -
         if trip.status not in OPEN_TRIP:
             raise TripClosed
         _store_trail(trip, fixes)
-        latest = newest(fixes)
         if trip.last_location_at is None or latest.recorded_at > trip.last_location_at:
             Trip.objects.filter(pk=trip.pk).update(last_location=latest.point,
                                                    last_location_at=latest.recorded_at)
