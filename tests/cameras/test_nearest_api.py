@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -8,7 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from geographiclib.geodesic import Geodesic
 
+from cameras.api import NearbyCameraSerializer
 from cameras.models import Camera, Status
+from cameras.nearby import _SQL, nearest_camera_rows
 from guardians.auth import issue_token
 from guardians.models import Citizen
 from tests.factories import make_camera, make_center, make_staff
@@ -110,8 +113,10 @@ def test_nearest_is_one_index_backed_query() -> None:
     with CaptureQueriesContext(connection) as queries:
         found = Camera.objects.nearest(point, limit=5)
     assert len(found) == 5
-    assert len(queries.captured_queries) == 1
-    sql = queries.captured_queries[0]["sql"]
+    # (A process's first geography query also reads spatial_ref_sys once, then caches it.)
+    camera_queries = [q["sql"] for q in queries.captured_queries if "spatial_ref_sys" not in q["sql"]]
+    assert len(camera_queries) == 1
+    sql = camera_queries[0]
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # tiny table: make the planner show index use
         cursor.execute("EXPLAIN " + sql)
@@ -135,3 +140,45 @@ def test_true_distance_breaks_sphere_ties() -> None:
     assert [c.id for c in found] == [c_north.id, c_east.id]
     assert found[0].distance.m == pytest.approx(200.0, abs=0.05)
     assert math.isclose(found[1].distance.m, 200.4, abs_tol=0.05)
+
+
+def test_sql_rows_are_what_the_serializer_makes_of_the_orm_answer() -> None:
+    """The API answers from one SQL statement (cameras/nearby.py); it must say exactly what the
+    ORM rule and the documented serializer say, centers, radius, statuses and addresses included."""
+    make_center("A", (126.0, 37.0, 126.8313, 37.5))
+    cameras = _ring(40, 35)
+    Camera.objects.filter(pk=cameras[3].pk).update(status=Status.RETIRED)
+    Camera.objects.filter(pk=cameras[5].pk).update(status=Status.OFFLINE, road_address="")
+    Camera.objects.all().assign_centers()
+    rng = random.Random(7)
+    for limit, radius in [(10, None), (5, None), (50, None), (10, 400.0), (3, 120.0)]:
+        lon = ORIGIN[0] + rng.uniform(-0.0003, 0.0003)
+        lat = ORIGIN[1] + rng.uniform(-0.0003, 0.0003)
+        found = Camera.objects.select_related("center").nearest(Point(lon, lat, srid=4326), limit, radius)
+        expected = [dict(row) for row in NearbyCameraSerializer(found, many=True).data]
+        assert nearest_camera_rows(lon, lat, limit=limit, radius=radius) == expected
+        assert expected  # each query point has cameras to compare
+
+
+def test_sql_rows_walk_the_index() -> None:
+    _ring(30, 25)
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + _SQL.format(radius=""), {
+            "lon": ORIGIN[0], "lat": ORIGIN[1], "limit": 5, "candidates": 20,
+            "retired": Status.RETIRED, "maintenance": Status.MAINTENANCE,
+        })
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "Index Scan using cameras_camera_location" in plan
+    assert "Order By: (location <->" in plan
+
+
+def test_nearest_request_makes_one_camera_query(operator_client) -> None:
+    _ring(12, 30)
+    operator_client.get(URL, {"latitude": ORIGIN[1], "longitude": ORIGIN[0]})  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = operator_client.get(URL, {"latitude": ORIGIN[1], "longitude": ORIGIN[0]})
+    assert response.status_code == 200 and len(response.json()) == 10
+    camera_queries = [q["sql"] for q in queries.captured_queries if "cameras_camera" in q["sql"]]
+    assert len(camera_queries) == 1
