@@ -12,7 +12,7 @@ from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, Escalation
 from alerts.serializers import CenterBriefSerializer
 from alerts.status import app_status, is_stale, location_age_s, operator_priority
 from cameras.api import NearbyCameraSerializer
-from cameras.models import Camera
+from cameras.nearby import nearest_camera_rows
 from guardians.phones import mask
 from operators.models import Center, User
 
@@ -246,20 +246,21 @@ EARLIER_ALERTS = 20
 def alert_detail(alert: Alert) -> dict:
     citizen = alert.citizen
     trail = list(alert.locations.order_by("-recorded_at", "-id")[:TRAIL_POINTS])[::-1]
-    cameras: list = []
-    if alert.location is not None:
-        cameras = Camera.objects.select_related("center").nearest(
-            alert.location, limit=settings.NEAREST_CAMERAS_DEFAULT,
-            radius=settings.NEAREST_CAMERAS_RADIUS_METERS)
     person = {
         "name": citizen.name, "phone": citizen.phone,
         "guardians": citizen.guardians.filter(declined_at__isnull=True),
         "active_trip": citizen.trips.filter(status=TripStatus.ACTIVE).first(),
         "earlier_alerts": citizen.alerts.exclude(pk=alert.pk).order_by("-created_at", "-id")[:EARLIER_ALERTS],
     }
-    return AlertDetailSerializer({
+    data = AlertDetailSerializer({
         "alert": alert, "person": person, "trail": trail,
         "timeline": alert.events.select_related("actor"),
         "escalations": alert.escalations.select_related("requested_by"),
-        "cameras": cameras,
+        "cameras": [],
     }).data
+    # The nearest-camera API's own rows (one SQL statement), not Camera objects re-serialised.
+    if alert.location is not None:
+        data["cameras"] = nearest_camera_rows(
+            alert.location.x, alert.location.y, limit=settings.NEAREST_CAMERAS_DEFAULT,
+            radius=settings.NEAREST_CAMERAS_RADIUS_METERS)
+    return data

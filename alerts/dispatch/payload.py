@@ -43,7 +43,8 @@ def _location(alert: Alert) -> dict | None:
 def _cameras(alert: Alert) -> list[Camera]:
     if alert.location is None:
         return []
-    return Camera.objects.select_related("center").nearest(
+    # No center join: the payload does not name it, and a center brings its whole boundary.
+    return Camera.objects.nearest(
         alert.location, limit=config.nearest_cameras(), radius=settings.NEAREST_CAMERAS_RADIUS_METERS)
 
 
