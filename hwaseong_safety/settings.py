@@ -132,9 +132,11 @@ CHANNEL_LAYERS = {
 # Throttling counters and short-lived state; shared by every web process.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hwaseong_safety.cache.SharedPoolRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "hwaseong"),
+        # A Redis that hangs (not one that refuses) must not hold a request, an SOS among them.
+        "OPTIONS": {"socket_connect_timeout": 2.0, "socket_timeout": 2.0},
     }
 }
 # Sessions read from Redis, written through to PostgreSQL: one query less per console request, and
