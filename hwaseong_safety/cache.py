@@ -5,7 +5,8 @@ own object: under ASGI every request is a new context, so every request opened a
 connection to Redis (connect, HELLO, CLIENT SETINFO, and redis-py reading its own package metadata
 from disk for the latter). py-spy put that at a tenth of the nearest-camera request
 (docs/benchmarks.md). Here the pools live at module level, keyed by process, server and options;
-redis-py's pools are thread-safe.
+redis-py's pools are thread-safe, and so are its clients: one client per pool too (building one
+sets up ~170 response callbacks, and Django's makes one per cache call).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 _pools: dict[tuple, Any] = {}
+_clients: dict[int, Any] = {}
 _lock = threading.Lock()
 
 
@@ -32,6 +34,13 @@ class SharedPoolClient(RedisCacheClient):
                 if pool is None:
                     pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
         return pool
+
+    def get_client(self, key: str | None = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = _clients.get(id(pool))
+        if client is None:
+            client = _clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class SharedPoolRedisCache(RedisCache):
