@@ -1,31 +1,76 @@
-"""Django's ASGI handler with the middleware chain and the view as one synchronous call.
+"""Django's ASGI handler for an app whose views and middlewares are all synchronous: each request
+crosses into a worker thread once and does all its work there.
 
-All our views and middlewares are synchronous. Django's ASGIHandler builds its chain in async
-mode around an async core (``_get_response_async``), so a sync chain crosses back to the event
-loop (async_to_sync) for the core, which crosses into a thread again (sync_to_async) for the view:
-py-spy found the request's thread waiting on the loop in an eighth of its samples
-(docs/benchmarks.md). Here the chain is loaded as WSGI loads it and run by one sync_to_async in
-the request's own thread (Django's ThreadSensitiveContext): a request crosses three times (request
-started, the response, closing it), always into the same thread, so the database connection the
-view used is the one that request_finished returns to the pool.
+Django's own ASGIHandler, for each request: starts a thread of its own (ThreadSensitiveContext)
+and joins it at the end; loads the middleware chain in async mode around an async core, so a sync
+chain crosses back to the event loop for the core and into the thread again for the view; and
+crosses three more times for the request_started signal, the response and its close. py-spy on
+the nearest-camera API (docs/benchmarks.md, bench/notes.md): a tenth of the web workers' CPU
+starting and joining those threads, and an eighth of the request's time its thread waiting for
+the loop.
+
+Here the chain is loaded as WSGI loads it, and one call in the loop's thread pool runs the
+request_started signal, the chain with the view, and the response's close (request_finished,
+which hands the thread's database connection back to the pool) before the response goes out:
+one crossing, the same thread throughout. A streaming response (a file) is closed after its body
+was sent, as Django does; its view's thread closes its own connections first.
 """
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
-from django.http import FileResponse, HttpRequest, HttpResponseBase
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.db import close_old_connections
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
+
+Scope = dict[str, Any]
 
 
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self) -> None:  # not ASGIHandler's: it loads the chain in async mode
         self.load_middleware(is_async=False)
 
-    async def run_get_response(self, request: HttpRequest) -> HttpResponseBase:
-        response = await sync_to_async(self.get_response)(request)
-        response._handler_class = self.__class__
-        if isinstance(response, FileResponse):  # as Django's: the ASGI server does the chunking
-            response.block_size = self.chunk_size
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Any, send: Any) -> None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            set_script_prefix(get_script_prefix(scope))
+            response = await sync_to_async(self.respond, thread_sensitive=False)(scope, body_file)
+            try:
+                await self.send_response(response, send)
+            except asyncio.CancelledError:
+                pass  # the client went away while we sent
+            if response.streaming:
+                await sync_to_async(response.close)()
+        finally:
+            body_file.close()
+
+    def respond(self, scope: Scope, body_file: Any) -> HttpResponseBase:
+        """Everything of one request that touches Django, in one worker thread."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self.get_response(request)
+            response._handler_class = self.__class__
+            if isinstance(response, FileResponse):  # as Django's: the ASGI server does the chunking
+                response.block_size = self.chunk_size
+        if response.streaming:
+            close_old_connections()  # its body is read later, elsewhere; this thread is done
+        else:
+            response.close()  # request_finished: the connection goes back to the pool now
         return response
 
 

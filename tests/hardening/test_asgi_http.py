@@ -1,5 +1,5 @@
 """The real ASGI application (hwaseong_safety.asgi): a request runs its middleware chain and view
-in one thread with a few crossings, and the cache reuses one Redis connection pool per process
+in one worker thread, crossing once, and the cache reuses one Redis connection pool per process
 (hwaseong_safety/asgi_http.py, hwaseong_safety/cache.py; docs/benchmarks.md for why)."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def staff_session() -> str:
 
 
 @pytest.mark.asyncio
-async def test_a_request_runs_in_one_thread_crossing_three_times(monkeypatch) -> None:
+async def test_a_request_crosses_into_a_thread_once_and_does_everything_there(monkeypatch) -> None:
     cookie = await staff_session()
     hops: list[str] = []
     threads: dict[str, set[int]] = {"started": set(), "chain": set(), "finished": set()}
@@ -84,8 +84,8 @@ async def test_a_request_runs_in_one_thread_crossing_three_times(monkeypatch) ->
         request_started.disconnect(on_started)
         request_finished.disconnect(on_finished)
     assert status == 200 and b'"distance_m"' in body
-    # request_started's receivers, the chain with the view, the response's close (request_finished).
-    assert len(hops) == 3, hops
+    # request_started's receivers, the chain with the view and the response's close, in one call.
+    assert hops == ["SyncChainASGIHandler.respond"], hops
     # One thread for all of it: the connection the view used is the one request_finished returns.
     assert len(threads["chain"]) == 1
     assert threads["started"] == threads["chain"] == threads["finished"]
@@ -125,3 +125,26 @@ def test_cache_objects_of_other_threads_share_the_pool() -> None:
     for worker in workers:
         worker.join()
     assert len(pools) == 3 and len({id(pool) for pool in pools}) == 1
+
+
+@pytest.mark.asyncio
+async def test_worker_threads_hand_their_connections_back() -> None:
+    """The pool's threads outlive requests: each must give its connection back before the
+    response goes out, or a few busy threads would hold the pool dry."""
+    from django.db import connections
+
+    cookie = await staff_session()
+    for _ in range(15):
+        status, _body = await get("/api/v1/cameras/nearest/", b"latitude=37.2&longitude=126.9", cookie)
+        assert status == 200
+    stats = await sync_to_async(connections["default"].pool.get_stats)()
+    # Only this test's own connection (the thread that made the session) may be out.
+    assert stats["pool_size"] - stats.get("pool_available", 0) <= 1, stats
+
+
+@pytest.mark.asyncio
+async def test_a_streamed_file_arrives_whole() -> None:
+    """A file response is streamed after the view's thread is done, and closed after its body."""
+    status, body = await get("/static/console/socket.js", b"")
+    assert status == 200
+    assert body == (settings.BASE_DIR / "static" / "console" / "socket.js").read_bytes()
