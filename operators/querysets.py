@@ -28,7 +28,25 @@ class CenterQuerySet(models.QuerySet):
         """Annotate ``distance`` (a Distance, metres on the spheroid; 0 inside the boundary)."""
         return self.annotate(distance=Distance("boundary", point))
 
-    def around(self, point: Point, meters: float) -> CenterQuerySet:
-        """Centers containing the point or within ``meters`` of it, nearest first, annotated
-        with ``distance``: everything routing needs in one index-backed query (ST_DWithin)."""
-        return self.within_band(point, meters).with_distance(point).order_by("distance", "code")
+    def around(self, point: Point, meters: float) -> list:
+        """Centers of this queryset containing the point or within ``meters`` of it, nearest
+        first (then by code), each with ``distance`` (a Distance, metres on the spheroid; 0
+        inside) and without its boundary: everything routing needs, in one index-backed query on
+        the boundaries' pieces (operators.models.CenterPiece), not the boundaries themselves."""
+        ids_sql, ids_params = self.values("id").query.sql_with_params()
+        point = point if point.srid == 4326 else point.transform(4326, clone=True)
+        sql = f"""
+            WITH here AS (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography AS point)
+            SELECT c.id, c.code, c.name, c.name_en, c.phone, c.is_linked, near.distance
+            FROM (SELECT p.center_id, min(ST_Distance(p.piece, here.point)) AS distance
+                  FROM operators_centerpiece AS p, here
+                  WHERE ST_DWithin(p.piece, here.point, %s)
+                  GROUP BY p.center_id) AS near
+            JOIN operators_center AS c ON c.id = near.center_id
+            WHERE c.id IN ({ids_sql})
+            ORDER BY near.distance, c.code
+        """
+        centers = list(self.model.objects.raw(sql, [point.x, point.y, meters, *ids_params]))
+        for center in centers:
+            center.distance = D(m=center.distance)
+        return centers
