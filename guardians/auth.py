@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -14,6 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from guardians.models import AppToken, Citizen
+from hwaseong_safety import lean
 
 # Writing last_used_at on every request would turn each location report into two writes.
 _LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -54,11 +56,7 @@ class AppTokenAuthentication(authentication.BaseAuthentication):
         raw = raw.strip()
         if not raw:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token = (
-            AppToken.objects.select_related("citizen")
-            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, citizen__is_active=True)
-            .first()
-        )
+        token = _live_token(hash_token(raw))
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         now = timezone.now()
@@ -68,6 +66,26 @@ class AppTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
+
+
+def _live_token(key_hash: str) -> AppToken | None:
+    """The unrevoked token of an active citizen, with its citizen: every app request (each SOS,
+    each location report) asks, so one statement without the ORM's query building
+    (hwaseong_safety/lean.py: ~1 ms of CPU less a request)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {lean.select(AppToken, 't')}, {lean.select(Citizen, 'c')} "
+            "FROM guardians_apptoken AS t JOIN guardians_citizen AS c ON c.id = t.citizen_id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND c.is_active",
+            [key_hash],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = lean.width(AppToken)
+    token = lean.build(AppToken, row[:split])
+    token.citizen = lean.build(Citizen, row[split:])
+    return token
 
 
 class IsAppUser(BasePermission):
