@@ -69,7 +69,11 @@ class SyncChainMiddleware:
     mode, and Django's MiddlewareMixin runs each process_request/process_response of an async-mode
     middleware through sync_to_async: a dozen thread hops a request, each waiting for the busy
     event loop (py-spy under wrk: a sixth of the samples in Event.wait). With this one, a request
-    crosses between the loop and its thread three times."""
+    crosses between the loop and its thread three times.
+
+    The server itself now loads the chain in sync mode (hwaseong_safety/asgi_http.py: one
+    crossing a request), where this is a no-op; it stays for handlers that load the chain in
+    async mode: Django's own ASGIHandler, and the AsyncClient of the tests."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
