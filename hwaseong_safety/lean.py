@@ -9,6 +9,7 @@ database. Used for the user of every staff request and the token of every app re
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any, TypeVar
@@ -30,16 +31,23 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
-@cache
+_local = threading.local()
+
+
 def _plan(model: type[Model]) -> tuple[list[str], list[tuple[int, list[Callable], Col]]]:
-    fields = model._meta.concrete_fields
-    converters = []
-    for index, field in enumerate(fields):
-        col = Col(model._meta.db_table, field)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if found:
-            converters.append((index, found, col))
-    return [field.attname for field in fields], converters
+    """Per thread: the ORM's converters hold thread-bound state (the geometry one keeps the
+    GEOS WKB reader of the thread that made it; shared, two threads corrupt each other's reads)."""
+    plans = _local.__dict__.setdefault("plans", {})
+    if model not in plans:
+        fields = model._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            col = Col(model._meta.db_table, field)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                converters.append((index, found, col))
+        plans[model] = [field.attname for field in fields], converters
+    return plans[model]
 
 
 def build(model: type[M], values: Sequence[Any]) -> M:

@@ -4,9 +4,12 @@ give the very objects the ORM gives and refuse what it refuses."""
 
 from __future__ import annotations
 
+import math
+import threading
+
 import pytest
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -15,7 +18,9 @@ from rest_framework.test import APIRequestFactory
 
 from guardians.auth import AppTokenAuthentication, issue_token
 from guardians.models import AppToken, Citizen
+from hwaseong_safety import lean
 from operators.backends import RoleBackend
+from operators.models import CenterPiece
 from tests.factories import make_center, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +58,8 @@ def _authenticate(raw: str) -> tuple:
 
 
 def test_the_token_and_its_citizen_are_what_the_orm_reads() -> None:
-    citizen = Citizen.objects.create(phone="01012345678", name="홍길동",
-                                     last_location=Point(126.9, 37.2, srid=4326), last_location_at=timezone.now())
+    citizen = Citizen.objects.create(phone="01012345678", name="홍길동", last_location_at=timezone.now(),
+                                     last_location=Point(126.9, 37.2, srid=4326))
     raw = issue_token(citizen, "phone")
     expected = AppToken.objects.select_related("citizen").get(citizen=citizen)  # as it is when read
     principal, token = _authenticate(raw)
@@ -77,3 +82,33 @@ def test_revoked_tokens_and_inactive_citizens_are_refused() -> None:
         _authenticate(inactive_owner)
     with pytest.raises(AuthenticationFailed):
         _authenticate("no-such-token")
+
+
+def test_rows_with_geometries_build_right_from_many_threads_at_once() -> None:
+    """Found by make bench: the geometry converter keeps its thread's GEOS reader; shared by
+    threads it misread geometries (a 500 on a location report under load). Long rings make the
+    window wide enough to hit every time."""
+    turns = [k / 500 * math.tau for k in range(500)]
+    rings = [[(126.8 + 0.1 * math.cos(t) + i / 1000, 37.1 + 0.1 * math.sin(t)) for t in turns]
+             for i in range(8)]
+    polygons = [Polygon([*ring, ring[0]], srid=4326) for ring in rings]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_GeomFromEWKT(e)::geography FROM unnest(%s::text[]) AS t(e)",
+                       [[p.ewkt for p in polygons]])
+        wkbs = [row[0] for row in cursor.fetchall()]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(40):
+                for wkb, polygon in zip(wkbs, polygons, strict=True):
+                    assert lean.build(CenterPiece, [1, 1, wkb]).piece.equals_exact(polygon, 1e-9)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
