@@ -9,7 +9,6 @@ import threading
 import pytest
 import redis
 from asgiref.sync import SyncToAsync, sync_to_async
-from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
@@ -17,6 +16,7 @@ from django.test import Client
 
 from hwaseong_safety.middleware import SyncChainMiddleware
 from tests.factories import make_camera, make_staff
+from tests.hardening.test_body_limits import run
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -30,19 +30,8 @@ def scope(path: str, query: bytes, cookie: str | None = None) -> dict:
 
 
 async def get(path: str, query: bytes, cookie: str | None = None) -> tuple[int, bytes]:
-    from hwaseong_safety.asgi import application
-
-    app = ApplicationCommunicator(application, scope(path, query, cookie))
-    await app.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await app.receive_output(timeout=10)
-    body = b""
-    while True:
-        message = await app.receive_output(timeout=10)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await app.wait(timeout=10)
-    return start["status"], body
+    status, _headers, body = await run(scope(path, query, cookie), [b""])
+    return status, body
 
 
 @sync_to_async
