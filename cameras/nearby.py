@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection
 
 from cameras.models import Status
-from cameras.querysets import _CANDIDATE_FACTOR, _CANDIDATE_MARGIN
+from cameras.querysets import candidate_count
 
 # ORDER BY in the inner query must be ``<->`` alone: the GiST index walks the nearest candidates
 # and stops (a second sort key would make PostgreSQL sort the table). The outer query re-sorts
@@ -49,7 +49,7 @@ def nearest_camera_rows(longitude: float, latitude: float, limit: int = 10,
     clockwise from north (None when they coincide)."""
     params = {
         "lon": longitude, "lat": latitude, "limit": limit, "radius": radius,
-        "candidates": limit * _CANDIDATE_FACTOR + _CANDIDATE_MARGIN,
+        "candidates": candidate_count(limit),
         "retired": Status.RETIRED.value, "maintenance": Status.MAINTENANCE.value,
     }
     with connection.cursor() as cursor:

@@ -16,6 +16,11 @@ from django.db.models import FloatField
 _CANDIDATE_FACTOR = 2
 _CANDIDATE_MARGIN = 10
 
+
+def candidate_count(limit: int) -> int:
+    """How many cameras to take from the index for the ``limit`` nearest (see above)."""
+    return limit * _CANDIDATE_FACTOR + _CANDIDATE_MARGIN
+
 if TYPE_CHECKING:
     from cameras.models import Camera
 
@@ -79,6 +84,6 @@ class CameraQuerySet(models.QuerySet):
         annotated = candidates.annotate(
             distance=Distance("location", point), azimuth=Azimuth(point, "location")
         ).order_by(GeometryDistance("location", point))
-        rows = list(annotated[: limit * _CANDIDATE_FACTOR + _CANDIDATE_MARGIN])
+        rows = list(annotated[: candidate_count(limit)])
         rows.sort(key=lambda camera: (camera.distance.m, camera.id))
         return rows[:limit]
