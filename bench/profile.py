@@ -11,17 +11,15 @@ from bench import config
 
 # (label, patterns any of which in a frame puts the sample in that part). Inclusive shares.
 PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("session + user lookup (SessionMiddleware, AuthenticationMiddleware)",
-     ("django/contrib/sessions/", "django/contrib/auth/")),
+    ("session + user lookup (SessionMiddleware, AuthenticationMiddleware, RoleBackend)",
+     ("django/contrib/sessions/", "django/contrib/auth/", "operators/backends.py")),
     ("query parameters (NearestQuerySerializer.is_valid)", ("is_valid (rest_framework/serializers.py",)),
-    ("CameraQuerySet.nearest(), total", ("nearest (cameras/querysets.py",)),
+    ("nearest_camera_rows() (one SQL statement), total", ("nearest_camera_rows (cameras/nearby.py",)),
     ("  SQL round trip (psycopg execute/fetch)", ("psycopg/cursor.py", "psycopg/_cursor_base.py")),
-    ("  rows to Camera objects (from_db, GEOS geometry)", ("from_db (django/db/models/base.py",
-                                                          "django/contrib/gis/geos/", "from_db_value (")),
-    ("NearbyCameraSerializer(...).data", ("data (rest_framework/serializers.py",)),
     ("JSON rendering", ("rest_framework/renderers.py",)),
     ("SQL round trips anywhere (psycopg)", ("psycopg/",)),
-    ("opening DB connections (connect)", ("connect (psycopg/connection.py", "get_new_connection (")),
+    ("pooled connection out and in (psycopg_pool)", ("psycopg_pool/",)),
+    ("middleware (ours and Django's), total", ("hwaseong_safety/middleware", "django/middleware/")),
 )
 REQUEST_MARK = "django/core/handlers/"  # any frame of Django handling a request
 
@@ -48,7 +46,7 @@ def _stacks(raw: Path) -> list[tuple[list[str], int]]:
 
 def summarise(raw: Path, top: int = 12, marks: tuple[str, ...] = (REQUEST_MARK,),
               parts_of: tuple[tuple[str, tuple[str, ...]], ...] = PARTS,
-              inner: str = "nearest (cameras/querysets.py") -> dict:
+              inner: str = "nearest_camera_rows (cameras/nearby.py") -> dict:
     """Shares (percent) of the samples with a frame matching ``marks`` (request handling by
     default) per part, and the top leaf frames. Indented parts count only inside ``inner``."""
     stacks = [(frames, n) for frames, n in _stacks(raw) if any(m in f for f in frames for m in marks)]
@@ -57,7 +55,7 @@ def summarise(raw: Path, top: int = 12, marks: tuple[str, ...] = (REQUEST_MARK,)
         return {"request_samples": 0, "parts": {}, "top_leaves": []}
     parts: dict[str, float] = {}
     for label, patterns in parts_of:
-        # Indented parts count only inside ``inner``: e.g. nearest()'s SQL, not the session's.
+        # Indented parts count only inside ``inner``: e.g. the nearest query's SQL, not the session's.
         inside = [(f, n) for f, n in stacks if not label.startswith("  ") or any(inner in x for x in f)]
         hits = sum(n for frames, n in inside if any(p in f for f in frames for p in patterns))
         parts[label] = round(100 * hits / total, 1)
@@ -71,17 +69,18 @@ def summarise(raw: Path, top: int = 12, marks: tuple[str, ...] = (REQUEST_MARK,)
     }
 
 
-# Scenario 4: where a console push's time goes, in the consumer and its one sync thread per process.
+# Scenario 4: where a console push's time goes: the one build per event and process (on the
+# process's shared sync thread), then the hand-out to every console of the process.
 CONSOLE_MARKS = ("operators/consumers.py", "channels/", "channels_redis/", "websockets/")
 CONSOLE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("_push_for: re-read and serialise one alert for one console (sync thread)",
-     ("_push_for (operators/consumers.py",)),
+    ("build_push: read and encode the event once per process (sync thread)",
+     ("build_push (operators/consumers.py",)),
     ("  SQL round trips (psycopg)", ("psycopg/",)),
     ("  ConsoleAlertSerializer(...).data", ("data (rest_framework/serializers.py",)),
     ("  checking a pooled connection out and in", ("psycopg_pool/", "django/db/backends/postgresql/base.py")),
-    ("presence (Redis, a new connection each time)", ("operators/presence.py",)),
+    ("presence (operators/presence.py)", ("operators/presence.py",)),
     ("channel layer (channels_redis)", ("channels_redis/",)),
     ("websocket send (uvicorn, websockets)", ("websockets/", "uvicorn/protocols/websockets/")),
     ("JSON encoding", ("json/encoder.py",)),
 )
-CONSOLE_INNER = "_push_for (operators/consumers.py"
+CONSOLE_INNER = "build_push (operators/consumers.py"

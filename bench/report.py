@@ -6,6 +6,7 @@ import json
 import math
 
 from bench import config, report_console
+from bench.cpu import PARTS, REST, STEAL, per_request_ms
 from bench.report_console import carry_over  # noqa: F401 - run.py's one import for writing results
 from bench.stats import ratio
 
@@ -73,7 +74,18 @@ def _ingest_rows(results: dict) -> list[str]:
         )
     held = ingest.get("highest_held_per_s")
     lines += ["", f"**Highest rate held: {f'{held:g} updates/s' if held else 'none of the steps'}.**"]
+    if ingest.get("batched"):
+        lines += ["", _batched_note(ingest["batched"])]
     return lines
+
+
+def _batched_note(b: dict) -> str:
+    n, done = b["fixes_per_request"], b["achieved_per_s"]
+    return (f"Batched: the same 1,000 fixes a second from the same phones, each phone sending its last {n} "
+            f"fixes (5 s apart) every {5 * n} s as one request: {b['offered_per_s']:g} requests/s offered, "
+            f"{done:g}/s achieved ({done * n:,.0f} fixes/s), p50 {_ms(b['p50_ms'])} ms, p99 "
+            f"{_ms(b['p99_ms'])} ms, {b['errors']} errors: **{'held' if b['held'] else 'not held'}**. Not "
+            "what the app does today (it sends each fix as it comes); the endpoint takes 1 to 100 a request.")
 
 
 def _memory_rows(results: dict) -> list[str]:
@@ -96,11 +108,71 @@ def _profile_rows(results: dict) -> list[str]:
     lines = [f"py-spy, wall clock (idle included), {prof['request_samples']:,} samples of request handling "
              "in the two web workers at 1.6M cameras, one request at a time; shares are inclusive.", "",
              "| part of the request | share |", "|:--|---:|"]
-    lines += [f"| {label.strip()}{' (inside nearest())' if label.startswith('  ') else ''} | {share} % |"
+    inner = " (inside nearest_camera_rows())"
+    lines += [f"| {label.strip()}{inner if label.startswith('  ') else ''} | {share} % |"
               for label, share in prof["parts"].items()]
     lines += ["", "Top frames where the samples were (leaf):", "", "| frame | share |", "|:--|---:|"]
     lines += [f"| `{frame}` | {share} % |" for frame, share in prof["top_leaves"]]
     return lines
+
+
+def _cpu_steps(results: dict) -> list[tuple[str, dict, int]]:
+    """(step, its CPU figures, answered requests) of every step that was measured."""
+    steps = [(f"1 nearest {size}, concurrency {row['concurrency']}", row["api"].get("cpu"), row["api"]["n"])
+             for size, rows in results["nearest"].items() for row in rows if "api" in row]
+    alarm = results.get("alarm") or {}
+    steps += [(f"2 SOS {step['rate_per_s']:g}/s to {alarm.get('consoles', '?')} consoles", step.get("cpu"),
+               step["answered"]) for step in alarm.get("steps", [])]
+    ingest = results.get("ingest") or {}
+    steps += [(f"3 ingest, {step['offered_per_s']:g}/s offered", step.get("cpu"), step["n"])
+              for step in ingest.get("steps", []) if "skipped" not in step]
+    if ingest.get("batched"):
+        b = ingest["batched"]
+        label = f"3 ingest, {b['offered_per_s']:g}/s × {b['fixes_per_request']} fixes"
+        steps.append((label, b.get("cpu"), b["n"]))
+    return [(label, cpu, n) for label, cpu, n in steps if cpu]
+
+
+def _cpu_rows(results: dict) -> list[str]:
+    steps = _cpu_steps(results)
+    if not steps:
+        return ["Not measured in this run."]
+    cores = steps[0][1]["machine_cores"]
+    lines = [
+        f"Average cores in use over each step's sending window (this machine has {cores}; 1.0 = one core "
+        "all the time), from /proc (bench/cpu.py). *generator* is the bench's own load generator, on the "
+        "same cores; *rest of the machine* is everything else that ran (other processes, short-lived "
+        "ones); *steal* is time the hypervisor gave to other guests. *Server CPU per request* adds web, "
+        "Celery, PostgreSQL and Redis: what one answered request cost the server, whatever the load "
+        "(for an SOS, its request and its pushes to every console).",
+        "",
+        "| step | " + " | ".join(PARTS) + f" | {REST} | {STEAL} | busy | server CPU per request (ms) |",
+        "|:--|" + "--:|" * (len(PARTS) + 4),
+    ]
+    for label, cpu, n in steps:
+        c = cpu["cores"]
+        cells = " | ".join(f"{c.get(p, 0):.2f}" for p in (*PARTS, REST, STEAL))
+        per_request = _ms(per_request_ms(cpu, n))
+        lines.append(f"| {label} | {cells} | {cpu['busy_cores']:.2f} of {cores} | {per_request} |")
+    return lines
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def _ingest_summary(ingest: dict) -> list[str]:
+    held, floor = ingest.get("highest_held_per_s"), ingest["floor"]["p99_ms"]
+    figure = f"highest rate held: {f'{held:g}/s' if held else 'none'}"
+    rows = [f"| 3 location ingest, one fix a request | {figure} | INSERT p99 {_ms(floor)} ms | "
+            f"| 1,000/s, p99 ≤ 100 ms, no errors | {_yes(bool(held) and held >= 1_000)} |"]
+    b = ingest.get("batched")
+    if b:
+        figure = f"1,000 fixes/s: p99 {_ms(b['p99_ms'])} ms, {b['errors']} errors"
+        rows.append(f"| 3 location ingest, {b['fixes_per_request']} fixes a request (not the app today) "
+                    f"| {figure} | INSERT p99 {_ms(floor)} ms | {ratio(b['p99_ms'], floor)} "
+                    f"| p99 ≤ 100 ms, no errors | {_yes(b['held'])} |")
+    return rows
 
 
 def _summary_rows(results: dict) -> list[str]:
@@ -116,9 +188,7 @@ def _summary_rows(results: dict) -> list[str]:
     lines.append(console.get("2", f"| 2 alarm to console | {TODO} | | | | |"))
     ingest = results.get("ingest") or {}
     if ingest:
-        held = ingest.get("highest_held_per_s")
-        lines.append(f"| 3 location ingest | highest rate held: {f'{held:g}/s' if held else 'none'} "
-                     f"| INSERT p99 {_ms(ingest['floor']['p99_ms'])} ms | | p99 ≤ 100 ms, no errors | |")
+        lines += _ingest_summary(ingest)
     lines.append(console.get("4", f"| 4 console fan-out | {TODO} | | | | |"))
     peaks = [mib for phases in results["memory"].values() for phase, labels in phases.items()
              if phase not in ("idle", "startup")
@@ -171,6 +241,10 @@ def markdown(results: dict) -> str:
         "",
         *report_console.fanout_rows(results),
         "",
+        "## Where the CPU went",
+        "",
+        *_cpu_rows(results),
+        "",
         "## Scenario 5: memory (resident set size)",
         "",
         *_memory_rows(results),
@@ -180,29 +254,8 @@ def markdown(results: dict) -> str:
         *_profile_rows(results),
         "",
         *report_console.profile_rows(results),
-        *_variant(results),
     ]
     return "\n".join(parts) + ("\n" + notes if notes else "")
-
-
-def _variant(results: dict) -> list[str]:
-    pool = (results.get("variants") or {}).get("pool")
-    if not pool or not (pool.get("nearest") or pool.get("ingest")):
-        return []
-    return [
-        "## What-if: the same app with a connection pool (bench/pool_settings.py)",
-        "",
-        "The app's settings plus Django's psycopg pool (`OPTIONS['pool']`, max 8 connections per web "
-        "process); everything else as above, the ingest steps half as long. Not the app as shipped: it "
-        "shows what the settings change proposed below would buy.",
-        "",
-        *_nearest_rows(pool),
-        "",
-        *_ingest_rows(pool),
-        "",
-        *_memory_rows(pool),
-        "",
-    ]
 
 
 def _strict(value: object) -> object:

@@ -11,9 +11,9 @@ from bench.stats import ratio
 
 P99_TARGET_MS = 100.0
 TARGET_RATE = 20.0  # SOS/s of scenario 2's target
-# Scenario -> the result keys it writes. "pool" is the what-if variant of scenarios 1 and 3.
-SECTIONS = {"nearest": ("nearest", "profile"), "ingest": ("ingest",), "pool": ("variants",),
-            "alarm": ("alarm",), "fanout": ("fanout", "console_profile")}
+# Scenario -> the result keys it writes.
+SECTIONS = {"nearest": ("nearest", "profile"), "ingest": ("ingest",), "alarm": ("alarm",),
+            "fanout": ("fanout", "console_profile")}
 
 
 def _ms(value: float | None) -> str:
@@ -129,7 +129,7 @@ def profile_rows(results: dict) -> list[str]:
              f"py-spy, wall clock, {prof['request_samples']:,} samples of the web workers' threads that were "
              "in consumer or channel-layer code, over uncounted fan-out events after the measured ones; "
              "shares are inclusive.", "", "| part | share |", "|:--|---:|"]
-    lines += [f"| {label.strip()}{' (inside _push_for)' if label.startswith('  ') else ''} | {share} % |"
+    lines += [f"| {label.strip()}{' (inside build_push)' if label.startswith('  ') else ''} | {share} % |"
               for label, share in prof["parts"].items()]
     lines += ["", "| leaf frame | share |", "|:--|---:|"]
     lines += [f"| `{frame}` | {share} % |" for frame, share in prof["top_leaves"]]

@@ -6,7 +6,6 @@ counts, minutes less)."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import platform
@@ -21,6 +20,7 @@ import psycopg
 
 from bench import build, config, db, profile, report
 from bench.console_run import console_all
+from bench.cpu import measuring
 from bench.scenarios import ingest, nearest
 from bench.stack import Stack
 
@@ -28,19 +28,15 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 REQUESTS = 200 if QUICK else 2_000  # per size and concurrency: bounded, and p99 has 20 samples past it
 CONCURRENCIES = (1, 4)
 # 25 and 50 first: with the app's settings as they are, 100/s is already past what it holds.
-RATES = (50, 100) if QUICK else (25, 50, 100, 250, 500, 1_000)
+RATES = (50, 100) if QUICK else (25, 50, 100, 250, 350, 500, 1_000)
 STEP_S = 3.0 if QUICK else 20.0
+BATCH = 5  # fixes per request in the batched step
 PHONES = 500 if QUICK else 5_000  # 1,000/s means each phone reports every 5 s, as the app does
 PROFILE_S = 5 if QUICK else 15
 # BENCH_SCENARIOS=alarm,fanout runs a part; the report keeps the other parts' figures from the last
 # run that had them (report.carry_over), each marked with its own run.
-# "pool" (the what-if of bench/pool_settings.py) is no longer in the default: the app's settings now
-# pool by default, and the console scenarios need its minutes to stay within the 15-minute limit.
 SCENARIOS = set(os.environ.get("BENCH_SCENARIOS", "nearest,ingest,alarm,fanout").split(","))
-if importlib.util.find_spec("psycopg_pool") is None:  # Django's pool needs it (requirements-dev.txt)
-    SCENARIOS.discard("pool")
 LARGEST = max(config.SIZES, key=config.SIZES.get)
-POOL_ENV = {"DJANGO_SETTINGS_MODULE": "bench.pool_settings"}
 BUDGET_S = 14 * 60  # `make bench` must end within ~15 minutes; later steps are skipped past this
 
 
@@ -88,7 +84,9 @@ async def nearest_size(size: str, points: list[tuple[float, float]], out: dict, 
             log(f"nearest {size}: raw KNN floor, then API: {len(points):,} queries each, "
                 f"concurrency {concurrency}")
             floor = await nearest.floor(config.conninfo(config.db_name(size)), points, concurrency)
-            api = await nearest.api(stack.base_url, session, points, concurrency)
+            with measuring(stack.cpu) as cpu:
+                api = await nearest.api(stack.base_url, session, points, concurrency)
+            api["cpu"] = cpu
             log(f"  -> API p50 {api['p50_ms']} p99 {api['p99_ms']} ms; floor p50 {floor['p50_ms']} "
                 f"p99 {floor['p99_ms']} ms; errors {api['errors']}")
             rows.append({"concurrency": concurrency, "api": api, "floor": floor})
@@ -123,10 +121,20 @@ async def ingest_all(out: dict, deadline: float, env: dict[str, str] | None = No
         floor = ingest.floor(config.conninfo(name), phones[0][0])
         steps_budget = max(0.0, deadline - time.monotonic())
         rates = [r for n, r in enumerate(RATES) if n * (step_s + 5) < steps_budget] or list(RATES[:1])
-        steps = await ingest.ramp(stack.base_url, phones, rates, step_s)
+        steps = await ingest.ramp(stack.base_url, phones, rates, step_s, stack.cpu)
         held = [s["offered_per_s"] for s in steps if s.get("held")]
         out["ingest"] = {"floor": floor, "steps": steps, "phones": PHONES, "step_s": step_s,
                          "highest_held_per_s": max(held) if held else None}
+        if time.monotonic() < deadline:
+            # The same 1,000 fixes a second from the same 5,000 phones, each sending its last
+            # BATCH fixes every BATCH x 5 s: what the app batching its reports would buy.
+            rate = RATES[-1] / BATCH
+            log(f"ingest, batched: {rate:g} requests/s of {BATCH} fixes for {step_s:g} s")
+            with measuring(stack.cpu) as cpu:
+                batched = await ingest.step(stack.base_url, phones, rate, step_s, fixes=BATCH)
+            batched["cpu"] = cpu
+            log(f"  -> p50 {batched['p50_ms']} p99 {batched['p99_ms']} ms errors {batched['errors']}")
+            out["ingest"]["batched"] = batched
         out["memory"]["ingest"] = stack.memory.peaks
 
 
@@ -154,17 +162,8 @@ async def main() -> int:
         await nearest_size(size, points, out, deadline, profile_it=size == LARGEST)
     if "ingest" in SCENARIOS:
         await ingest_all(out, deadline)
-    # Before the what-if: the console scenarios are part of the issue, the variant is optional.
     if SCENARIOS & {"alarm", "fanout"} and time.monotonic() < deadline - 60:
         await console_all(out, deadline, SCENARIOS, QUICK, fixture, log)
-    # The what-if: the same app with a connection pool (bench/pool_settings.py), largest size only.
-    pool = {"nearest": {}, "ingest": {}, "memory": {}, "profile": {}}
-    out["variants"] = {"pool": pool}
-    if "pool" in SCENARIOS and "nearest" in SCENARIOS and time.monotonic() < deadline - 60:
-        log("variant: the same, with a psycopg connection pool (bench/pool_settings.py)")
-        await nearest_size(LARGEST, points, pool, deadline, POOL_ENV)
-    if "pool" in SCENARIOS and "ingest" in SCENARIOS and time.monotonic() < deadline - 30:
-        await ingest_all(pool, deadline, POOL_ENV, step_s=STEP_S / 2)
     out["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     out["duration_s"] = round(time.monotonic() - started)
     report.carry_over(out, SCENARIOS)

@@ -17,6 +17,7 @@ from pathlib import Path
 import psutil
 
 from bench import config
+from bench.cpu import CpuMeter
 
 LOGS = config.ROOT / "var" / "bench" / "logs"
 
@@ -91,6 +92,7 @@ class Stack:
         self.base_url = f"http://{config.HOST}:{config.WEB_PORT}"
         self.procs: dict[str, subprocess.Popen] = {}
         self.memory: MemorySampler | None = None
+        self.cpu: CpuMeter | None = None
 
     def __enter__(self) -> Stack:
         bin_ = config.VENV_BIN
@@ -109,6 +111,7 @@ class Stack:
             raise
         self.memory = MemorySampler({role: p.pid for role, p in self.procs.items()})
         self.memory.start()
+        self.cpu = CpuMeter({"web": self.procs["uvicorn"].pid, "celery": self.procs["celery"].pid})
         return self
 
     def _wait_ready(self) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 import aiohttp
 from channels_redis.core import RedisChannelLayer
 
+from bench.cpu import CpuMeter, measuring
 from bench.scenarios.consoles import Consoles, Receipts, ws_session
 from bench.stats import summary
 
@@ -92,7 +93,8 @@ async def _sos_step(http: aiohttp.ClientSession, receipts: Receipts, tokens: Seq
 
 
 async def sos_to_screen(base_url: str, sessions: Sequence[str], tokens: Sequence[str], point: Sequence[float],
-                        steps: Sequence[tuple[float, float]], warmup: int = 10) -> dict:
+                        steps: Sequence[tuple[float, float]], warmup: int = 10,
+                        meter: CpuMeter | None = None) -> dict:
     """``steps``: (SOS/s, seconds) each, on the same open consoles, drained in between."""
     receipts = Receipts(len(sessions))
     consoles = Consoles(receipts)
@@ -107,7 +109,9 @@ async def sos_to_screen(base_url: str, sessions: Sequence[str], tokens: Sequence
             results, offset = [], 0
             for rate, seconds in steps:
                 print(f"[bench]   alarm: {rate:g} SOS/s for {seconds:g} s", flush=True)
-                results.append(await _sos_step(http, receipts, tokens, point, rate, seconds, offset))
+                with measuring(meter) as cpu:  # the sending window; the drain after it is not counted
+                    results.append(await _sos_step(http, receipts, tokens, point, rate, seconds, offset))
+                results[-1]["cpu"] = cpu
                 offset += results[-1]["requests"]
                 results[-1]["drain_s"] = round(await consoles.settle(), 1)  # the backlog, before the next
                 print(f"[bench]   -> last console p50 {results[-1]['last']['p50_ms']} p99 "

@@ -11,10 +11,12 @@ import random
 import time
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import psycopg
 
+from bench.cpu import CpuMeter, measuring
 from bench.stats import summary
 
 MAX_IN_FLIGHT = 2_000  # beyond this the generator sheds (counted as errors): memory stays bounded
@@ -26,15 +28,20 @@ TIMEOUT_S = 5.0
 P99_TARGET_MS = 100.0
 
 
-def _body(rng: random.Random) -> dict:
+def _body(rng: random.Random, fixes: int = 1) -> dict:
+    """One fix (timed by the server on receipt), or a phone's last ``fixes`` fixes, 5 s apart."""
     lat, lon = 37.165 + rng.uniform(-0.05, 0.05), 126.910 + rng.uniform(-0.05, 0.05)
-    return {"locations": [{"latitude": round(lat, 6), "longitude": round(lon, 6), "accuracy": 12.0,
-                           "source": "gnss"}]}
+    fix = {"latitude": round(lat, 6), "longitude": round(lon, 6), "accuracy": 12.0, "source": "gnss"}
+    if fixes == 1:
+        return {"locations": [fix]}
+    now = datetime.now(UTC)
+    return {"locations": [fix | {"recorded_at": (now - timedelta(seconds=5 * (fixes - 1 - k))).isoformat(),
+                                 "latitude": round(lat + 1e-5 * k, 6)} for k in range(fixes)]}
 
 
 async def step(base_url: str, phones: Sequence[tuple[int, str]], rate: float, seconds: float,
-               offset: int = 0) -> dict:
-    """Offer ``rate`` requests/s for ``seconds``; phones take turns (one fix per request)."""
+               offset: int = 0, fixes: int = 1) -> dict:
+    """Offer ``rate`` requests/s for ``seconds``; phones take turns (``fixes`` per request)."""
     rng = random.Random(int(rate))
     latencies: list[float] = []
     errors: Counter[str] = Counter()
@@ -48,7 +55,7 @@ async def step(base_url: str, phones: Sequence[tuple[int, str]], rate: float, se
             nonlocal last_done
             trip_id, token = phones[(offset + index) % len(phones)]
             try:
-                async with http.post(f"/api/v1/trips/{trip_id}/locations/", json=_body(rng),
+                async with http.post(f"/api/v1/trips/{trip_id}/locations/", json=_body(rng, fixes),
                                      headers={"Authorization": f"Bearer {token}"}) as response:
                     await response.read()
                     if response.status != 202:
@@ -76,7 +83,8 @@ async def step(base_url: str, phones: Sequence[tuple[int, str]], rate: float, se
         if in_flight:
             await asyncio.wait(in_flight, timeout=TIMEOUT_S + 2)
     elapsed = max(last_done - start, seconds) if latencies else seconds
-    result = {"offered_per_s": rate, "requests": count, "achieved_per_s": round(len(latencies) / elapsed, 1)}
+    result = {"offered_per_s": rate, "requests": count, "achieved_per_s": round(len(latencies) / elapsed, 1),
+              "fixes_per_request": fixes}
     result.update(summary(latencies))
     result["errors"] = sum(errors.values())
     result["error_kinds"] = dict(errors)
@@ -93,7 +101,7 @@ def _saturated(result: dict) -> bool:
 
 
 async def ramp(base_url: str, phones: Sequence[tuple[int, str]], rates: Sequence[float],
-               seconds: float) -> list[dict]:
+               seconds: float, meter: CpuMeter | None = None) -> list[dict]:
     results: list[dict] = []
     offset = 0
     for rate in rates:
@@ -101,7 +109,9 @@ async def ramp(base_url: str, phones: Sequence[tuple[int, str]], rates: Sequence
             results.append({"offered_per_s": rate, "skipped": "the previous step was saturated"})
             continue
         print(f"[bench]   ingest: offering {rate:g}/s for {seconds:g} s", flush=True)
-        result = await step(base_url, phones, rate, seconds, offset)
+        with measuring(meter) as cpu:
+            result = await step(base_url, phones, rate, seconds, offset)
+        result["cpu"] = cpu
         offset += result["requests"]
         print(f"[bench]   -> achieved {result['achieved_per_s']}/s p50 {result['p50_ms']} ms "
               f"p99 {result['p99_ms']} ms errors {result['errors']}", flush=True)

@@ -5,15 +5,20 @@ API must name the same cameras."""
 from __future__ import annotations
 
 import asyncio
+import random
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from alerts.models import TripLocation
 from bench import synth
-from bench.scenarios import nearest
+from bench.scenarios import ingest, nearest
 from bench.scenarios.consoles import Receipts
 from operators.models import User
+from tests.alerts.conftest import make_app_user
 
 pytestmark = pytest.mark.django_db
 CAMERAS = 500
@@ -87,3 +92,22 @@ def test_receipts_wait_wakes_on_the_last_console() -> None:
         return await waiting, await receipts.wait(2, timeout_s=0.01)
 
     assert asyncio.run(scenario()) == (True, False)
+
+
+def test_the_batched_ingest_body_is_stored_whole() -> None:
+    """Scenario 3's batched step: the body the generator sends (a phone's last fixes, 5 s apart)
+    is one the API takes, and every fix of it is kept, oldest to newest."""
+    app = make_app_user(guardian=False)
+    start = (timezone.now() - timedelta(hours=1)).isoformat()  # the trip's first fix, before the batch
+    trip_id = app.client.post("/api/v1/trips/", {
+        "location": {"latitude": 37.2, "longitude": 126.9, "recorded_at": start},
+        "destination": {"latitude": 37.21, "longitude": 126.91},
+        "expected_arrival": (timezone.now() + timedelta(minutes=30)).isoformat(),
+    }, format="json").json()["id"]
+    body = ingest._body(random.Random(1), fixes=5)
+    response = app.client.post(f"/api/v1/trips/{trip_id}/locations/", body, format="json")
+    assert response.status_code == 202 and response.json() == {"accepted": 5}
+    trail = list(TripLocation.objects.filter(trip_id=trip_id).order_by("recorded_at")[1:])
+    assert [round(f.location.y, 6) for f in trail] == [f["latitude"] for f in body["locations"]]
+    gaps = {(b.recorded_at - a.recorded_at).total_seconds() for a, b in zip(trail, trail[1:], strict=False)}
+    assert gaps == {5.0}
