@@ -135,6 +135,12 @@ class Alert(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # Set by the retention job (alerts/retention.py): the trail is gone, the point is coarse.
     reduced_at = models.DateTimeField(_("location data reduced"), null=True, blank=True)
+    # A held alert's trail (escalated, or closed as a crime) is kept until a supervisor releases the
+    # hold (alerts/holds.py); the release takes effect LOCATION_HOLD_RELEASE_GRACE_DAYS later.
+    hold_released_at = models.DateTimeField(_("retention hold released"), null=True, blank=True)
+    hold_released_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("hold released by"))
+    hold_release_reason = models.CharField(_("reason for the release"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -147,6 +153,9 @@ class Alert(models.Model):
             models.UniqueConstraint(fields=["citizen", "client_id"], name="alert_unique_client_id"),
         ]
         indexes = [models.Index(fields=["center", "status"], name="alert_center_status")]
+
+    def __str__(self) -> str:  # admin titles and breadcrumbs: no name, no place
+        return f"#{self.pk} {self.get_kind_display()}"
 
 
 class AlertLocation(LocationFix):

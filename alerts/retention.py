@@ -4,7 +4,8 @@ After ``LOCATION_RETENTION_DAYS`` from its end, a closed or cancelled alert and 
 their trails (every fix deleted) and keep one coarse point (about 1 km: coordinates rounded to
 0.01°) so statistics by area still work; the citizen's last known location is cleared once it is
 that old. Alerts under hold stay whole: handed to the police or fire service, or closed as a crime
-or a fire/disaster, since an investigation may need the trail. What was done is counted in one
+or a fire/disaster, since an investigation may need the trail, until a supervisor releases the
+hold (alerts/holds.py) and the release takes effect. What was done is counted in one
 ``RetentionRun`` row per run; the records of provision (disclosures) and the alerts, trips and
 timelines themselves stay.
 
@@ -22,32 +23,16 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from alerts.models import (
-    Alert,
-    AlertLocation,
-    AlertStatus,
-    Escalation,
-    RetentionRun,
-    Trip,
-    TripLocation,
-    TripStatus,
-)
+from alerts.holds import ENDED, held_alerts
+from alerts.models import Alert, AlertLocation, RetentionRun, Trip, TripLocation, TripStatus
 from guardians.models import Citizen
 
 BATCH = 5_000
-# Closing dispositions that hold the alert's trail (alerts/console_serializers.py DISPOSITIONS).
-HOLD_DISPOSITIONS = ("crime", "fire_disaster")
-ENDED = (AlertStatus.CLOSED, AlertStatus.CANCELLED)
 COARSE_GRID_DEG = 0.01  # ~1.1 km north-south, ~0.9 km east-west at Hwaseong's latitude
 
 
 def cutoff_now() -> datetime:
     return timezone.now() - timedelta(days=settings.LOCATION_RETENTION_DAYS)
-
-
-def held_alerts() -> QuerySet[Alert]:
-    escalated = Exists(Escalation.objects.filter(alert=OuterRef("pk")))
-    return Alert.objects.filter(escalated | Q(disposition__in=HOLD_DISPOSITIONS))
 
 
 def due_alerts(cutoff: datetime) -> QuerySet[Alert]:

@@ -184,6 +184,9 @@ CELERY_BEAT_SCHEDULE = {
 # The access log is kept at least two years (the database refuses to purge younger records).
 # Location trails are kept this long after the alert or trip ended, then reduced (alerts/retention.py).
 LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", 30, min_value=1)
+# A released retention hold (alerts/holds.py) takes effect this long after the release: until then
+# it can be undone and the trail is whole.
+LOCATION_HOLD_RELEASE_GRACE_DAYS = env.int("LOCATION_HOLD_RELEASE_GRACE_DAYS", 7, min_value=0, max_value=90)
 # The monthly review of the access log (operators/audit_review.py) flags an account with this many
 # views of people's data in one night (22-06 KST), or this many different people in one day.
 AUDIT_NIGHT_BULK_VIEWS = env.int("AUDIT_NIGHT_BULK_VIEWS", 20, min_value=1)

@@ -102,6 +102,7 @@ class AccessAction(models.TextChoices):
     AUDIT_EXPORT = "audit_export", _("access log exported")
     AUDIT_REVIEW = "audit_review", _("monthly access review opened")
     ACCESS_LOG_PURGE = "access_log_purge", _("access records past retention purged")
+    RETENTION_HOLD = "retention_hold", _("retention hold of an alert released or restored")
 
 
 class AccessRecord(models.Model):

@@ -24,6 +24,7 @@ class Capability(StrEnum):
     OPEN_CAMERAS = "open_cameras"  # the video wall, and recording that a feed was opened
     CAMERA_MAP = "camera_map"  # nearest cameras and the GeoJSON layer (no personal data)
     VIEW_ACCESS_LOG = "view_access_log"  # search, export and the monthly review
+    RELEASE_HOLD = "release_hold"  # release (or restore) an alert's retention hold: alerts/holds.py
 
 
 C = Capability
@@ -31,7 +32,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OPERATOR: frozenset({C.WATCH_ALERTS, C.CLAIM, C.NOTE, C.ESCALATE, C.TRANSFER, C.CLOSE,
                               C.OPEN_CAMERAS, C.CAMERA_MAP}),
     Role.SUPERVISOR: frozenset({C.WATCH_ALERTS, C.WATCH_ALL_CENTERS, C.CLAIM, C.NOTE, C.ESCALATE,
-                                C.TRANSFER, C.CLOSE, C.OPEN_CAMERAS, C.CAMERA_MAP, C.VIEW_ACCESS_LOG}),
+                                C.TRANSFER, C.CLOSE, C.OPEN_CAMERAS, C.CAMERA_MAP, C.VIEW_ACCESS_LOG,
+                                C.RELEASE_HOLD}),
     # Resident police watch their center's alerts and hand them on; the operators run the case.
     Role.POLICE: frozenset({C.WATCH_ALERTS, C.NOTE, C.ESCALATE, C.OPEN_CAMERAS, C.CAMERA_MAP}),
     Role.CAMERA_ADMIN: frozenset({C.CAMERA_MAP}),
@@ -49,7 +51,7 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset({
         "operators.view_accessrecord", "operators.view_center", "operators.view_user",
         "cameras.view_camera", "alerts.view_alert", "alerts.view_trip", "guardians.view_citizen",
-        "guardians.view_guardian",
+        "guardians.view_guardian", "alerts.view_retentionrun",
     }),
     Role.CAMERA_ADMIN: frozenset({
         "cameras.view_camera", "cameras.add_camera", "cameras.change_camera", "cameras.delete_camera",
@@ -58,6 +60,7 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({
         "operators.view_user", "operators.add_user", "operators.change_user",
         "operators.view_center", "operators.change_center", "cameras.view_camera",
+        "alerts.view_retentionrun",  # counts only: whether the retention job runs
     }),
 }
 

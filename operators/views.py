@@ -133,6 +133,7 @@ def console_labels() -> dict[str, Any]:
             "trip_arrived": _("Trip arrived"), "guardians_not_notified": _("Guardians not notified"),
             "claimed": _("Claimed"), "acknowledged": _("Acknowledged"), "note": _("Note"),
             "escalated": _("Escalated"), "transfer": _("Transferred"), "closed": _("Closed"),
+            "hold_released": _("Retention hold released"), "hold_restored": _("Retention hold restored"),
         },
         "cameraStatus": {"active": _("active"), "offline": _("offline"), "maintenance": _("maintenance"),
                          "retired": _("retired")},
