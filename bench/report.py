@@ -221,6 +221,8 @@ def markdown(results: dict) -> str:
         "",
         *_summary_rows(results),
         "",
+        # Hand-written (bench/notes.md): what the figures mean across runs and what stands in the way.
+        *([notes.rstrip(), ""] if notes else []),
         "## Scenario 1: nearest 10 cameras (`GET /api/v1/cameras/nearest/`)",
         "",
         "Latencies in ms over the same random query points (clustered where people live) for the API and "
@@ -255,7 +257,7 @@ def markdown(results: dict) -> str:
         "",
         *report_console.profile_rows(results),
     ]
-    return "\n".join(parts) + ("\n" + notes if notes else "")
+    return "\n".join(parts) + "\n"
 
 
 def _strict(value: object) -> object:
