@@ -3,7 +3,7 @@
 Groups: ``center.<code>`` for each center concerned, and ``centers.all`` for consoles that watch
 every center (supervisors). The message carries ids and non-personal fields only; each web process
 re-reads the alert from the database once per event and each console checks that its user may see
-it (operators/consumers.py, docs/console-protocol.md).
+it (operators/console_hub.py, docs/console-protocol.md).
 
 Every message carries ``seq``: for each center it goes to (and ``*`` for ``centers.all``) the next
 number of that center's counter in Redis, so a console that sees a number skipped knows it missed

@@ -1,7 +1,7 @@
 """A staff member saved (deactivated, role or center changed): tell their open consoles at once.
 
 The console consumer re-reads such a user and closes with 4403 if they may no longer watch
-(operators/consumers.py); without this it would notice only at its periodic re-check. The message
+(operators/console_hub.py); without this it would notice only at its periodic re-check. The message
 carries the user's id only, nothing personal, and a Redis failure never fails the save.
 """
 

@@ -1,6 +1,6 @@
 """Consoles keep getting pushes after their group memberships vanish from Redis: a Redis restarted
 empty (make chaos) has none, and channels_redis expires them after a day while a center keeps its
-consoles open for days. Each process joins its groups again (operators/consumers.py)."""
+consoles open for days. Each process joins its groups again (operators/console_hub.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from operators import consumers
+from operators import console_hub
 from tests.console.conftest import communicator, raise_sos, receive, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
@@ -30,8 +30,8 @@ def forget_groups(prefix: str) -> int:
 
 async def test_pushes_resume_after_redis_lost_the_group_memberships(
         staff, private_channel_layer, monkeypatch) -> None:
-    monkeypatch.setattr(consumers, "USER_RECHECK_S", 0.2)
-    monkeypatch.setattr(consumers, "GROUP_REFRESH_S", 0.5)
+    monkeypatch.setattr(console_hub, "USER_RECHECK_S", 0.2)
+    monkeypatch.setattr(console_hub, "GROUP_REFRESH_S", 0.5)
     comm = communicator(await sync_to_async(session_headers)(staff.hwaseong))
     assert (await comm.connect())[0]
     await receive(comm, "snapshot")

@@ -10,8 +10,8 @@ from asgiref.sync import sync_to_async
 
 from alerts.console_actions import do_transfer_alert
 from alerts.visibility import visible_alerts
-from operators import consumers, presence
-from operators.consumers import Viewer, may_see
+from operators import console_hub, presence
+from operators.console_push import Built, Viewer, may_see
 from operators.models import Role, User
 from tests.console.conftest import (
     BORDER_HWASEONG,
@@ -63,7 +63,7 @@ def test_may_see_follows_the_visibility_rule_of_every_role(staff, centers):
 
 
 def test_a_transfer_leaves_only_the_message_saying_it_left():
-    built = consumers.Built(center="41270", border=frozenset(), seen="seen", left="left",
+    built = Built(center="41270", border=frozenset(), seen="seen", left="left",
                             left_center="41590", skip="skip")
     assert built.text_for(Viewer(False, "41270")) == "seen"  # the new center
     assert built.text_for(Viewer(True, None)) == "seen"  # supervisors see every center
@@ -96,13 +96,13 @@ async def test_presence_throttle_runs_once_then_once_more_for_everything_that_ca
 @asyncio_db
 async def test_each_event_is_built_once_per_process_and_sent_as_the_same_text(staff, monkeypatch):
     built: list[tuple] = []
-    real = consumers.build_push
+    real = console_hub.build_push
 
-    def counting(message: dict) -> consumers.Built:
+    def counting(message: dict) -> Built:
         built.append((message["alert"]["id"], message["event"]))
         return real(message)
 
-    monkeypatch.setattr(consumers, "build_push", counting)
+    monkeypatch.setattr(console_hub, "build_push", counting)
     # Three consoles of 화성 (two operators, a police liaison) and a supervisor (centers.all).
     comms = [await connect(u) for u in (staff.hwaseong, staff.second, staff.police, staff.supervisor)]
     for comm in comms:
@@ -154,7 +154,7 @@ async def test_the_old_center_hears_only_that_an_alert_left_in_its_own_numbering
 
 @asyncio_db
 async def test_a_user_deactivated_without_a_save_signal_is_cut_off_by_the_recheck(staff, monkeypatch):
-    monkeypatch.setattr(consumers, "USER_RECHECK_S", 0.2)
+    monkeypatch.setattr(console_hub, "USER_RECHECK_S", 0.2)
     comm = await connect(staff.hwaseong)
     await receive(comm, "snapshot")
     # A bulk update sends no post_save: only the periodic re-check (one query a process) sees it.

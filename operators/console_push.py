@@ -1,0 +1,176 @@
+"""An alert event as the operator consoles get it (operators/console_hub.py builds it once per web
+process): the alert read now from the database, encoded once, and the rule each console applies
+to it for its own user (``Viewer``, ``may_see``). Carries what staff may see (names, phones): it
+goes to websockets, never to Redis."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+from alerts.console_serializers import (
+    ConsoleAlertSerializer,
+    TimelineEventSerializer,
+    console_alerts_queryset,
+    user_brief,
+)
+from alerts.models import Alert, AlertEvent
+from alerts.visibility import sees_all_centers, watched_center_codes
+from operators import presence
+from operators.models import Center, User
+
+ALL_VIEW = "*"  # the presence view (and sequence counter) of consoles that watch every center
+
+
+def _encode(content: dict) -> str:
+    return json.dumps(content, ensure_ascii=False, cls=DjangoJSONEncoder)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a console knows of its user between re-checks: whether it watches every center, else
+    its one center. The role rules are alerts.visibility's (sees_all_centers, watched_center_codes)."""
+
+    sees_all: bool
+    center: str | None
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        codes = watched_center_codes(user)
+        return cls(sees_all_centers(user), codes[0] if codes else None)
+
+    @property
+    def seq_codes(self) -> list[str]:
+        return [presence.ALL_SEQ] if self.sees_all else [self.center] if self.center else []
+
+    @property
+    def presence_view(self) -> str:
+        return ALL_VIEW if self.sees_all else self.center or ""
+
+
+def may_see(viewer: Viewer, center: str | None, border_centers: frozenset[str] | set[str]) -> bool:
+    """alerts.visibility.visible_alerts for one alert, without a query: its center or border band,
+    or every alert for those who watch every center."""
+    if viewer.sees_all:
+        return True
+    return viewer.center is not None and (viewer.center == center or viewer.center in border_centers)
+
+
+
+@dataclass(frozen=True)
+class Built:
+    """One event's push as every console of the process may get it, encoded once."""
+
+    center: str | None = None  # the alert's center and border band as read now
+    border: frozenset[str] = frozenset()
+    seen: str | None = None  # for consoles that may see the alert
+    left: str | None = None  # alert.moved, visible false: for the center the alert left
+    left_center: str | None = None
+    skip: str | None = None  # for the others: only the numbers, so they see no false gap
+
+    def text_for(self, viewer: Viewer) -> str | None:
+        if self.seen is not None and may_see(viewer, self.center, self.border):
+            return self.seen
+        if self.left is not None and viewer.center is not None and viewer.center == self.left_center:
+            return self.left
+        return self.skip
+
+
+
+def _message_centers(message: dict) -> set[str]:
+    """The center groups an alert.event was published to: alerts.events says so ("centers");
+    older publishers (and the bench) name the alert's centers and a transfer's two ends."""
+    if message.get("centers") is not None:
+        return set(message["centers"])
+    alert = message.get("alert") or {}
+    codes = {alert.get("center"), *(alert.get("border_centers") or ()), *(message.get("moved") or ())}
+    return {c for c in codes if c}
+
+
+def build_push(message: dict) -> Built:
+    """One published event as the consoles get it, read now from the database (one read per
+    process). Carries what staff may see (names, phones): it goes to websockets, never to Redis."""
+    kind, pk = message["event"], message["alert"]["id"]
+    seq = message.get("seq")
+    skip = _encode({"type": "seq", "seq": seq}) if seq else None
+    alert = console_alerts_queryset(Alert.objects.filter(pk=pk)).first()
+    handler = HANDLERS.get(kind, _on_updated)
+    if alert is None and handler is not _on_moved:
+        return Built(skip=skip)
+    event = _timeline_event(pk, kind, message.get("timeline_event_id"))
+    extra = {"seq": seq} if seq else {}
+    push = Push(pk, alert, event, message.get("moved"))
+    built = Built(
+        center=alert.center.code if alert is not None and alert.center_id else None,
+        border=frozenset(c.code for c in alert.border_centers.all()) if alert is not None else frozenset(),
+        seen=_encode(handler(push) | extra) if alert is not None else None, skip=skip,
+    )
+    if handler is _on_moved:
+        gone = Push(pk, None, event, message.get("moved"))
+        built = Built(built.center, built.border, built.seen, _encode(_on_moved(gone) | extra),
+                      gone.codes[0], skip)
+    return built
+
+
+@dataclass(frozen=True)
+class Push:
+    alert_id: int
+    alert: Alert | None  # None: the message for consoles that can no longer see it
+    event: AlertEvent | None
+    moved: list | None
+
+    def alert_data(self) -> dict | None:
+        return ConsoleAlertSerializer(self.alert).data if self.alert is not None else None
+
+    def event_data(self) -> dict | None:
+        return TimelineEventSerializer(self.event).data if self.event is not None else None
+
+    @property
+    def codes(self) -> list:
+        event = self.event
+        return self.moved or ([event.data.get("from"), event.data.get("to")] if event else [None, None])
+
+
+def _on_created(push: Push) -> dict:
+    return {"type": "alert.created", "alert": push.alert_data(), "event": push.event_data()}
+
+
+def _on_updated(push: Push) -> dict:
+    return {"type": "alert.updated", "alert": push.alert_data(), "event": push.event_data()}
+
+
+def _on_claimed(push: Push) -> dict:
+    return {"type": "alert.claimed", "alert": push.alert_data(),
+            "claimed_by": user_brief(push.alert.claimed_by), "event": push.event_data()}
+
+
+def _on_timeline(push: Push) -> dict:
+    return {"type": "alert.timeline", "alert_id": push.alert_id, "event": push.event_data()}
+
+
+def _on_moved(push: Push) -> dict:
+    codes, event = push.codes, push.event
+    centers = {c.code: {"code": c.code, "name": c.name}
+               for c in Center.objects.filter(code__in=[c for c in codes if c]).only("code", "name")}
+    return {
+        "type": "alert.moved", "alert_id": push.alert_id, "alert": push.alert_data(),
+        "from": centers.get(codes[0]), "to": centers.get(codes[1]),
+        "by": user_brief(event.actor) if event else None, "visible": push.alert is not None,
+        "event": push.event_data(),
+    }
+
+
+# One handler per published kind; any other kind (location, acknowledged, escalated, closed,
+# cancelled, duress, routed, trip_arrived, ...) is an "alert.updated".
+HANDLERS = {"created": _on_created, "claimed": _on_claimed, "note": _on_timeline,
+            "transfer": _on_moved, "transferred": _on_moved}
+
+
+def _timeline_event(alert_id: int, kind: str, event_id: int | None) -> AlertEvent | None:
+    events = AlertEvent.objects.select_related("actor").filter(alert_id=alert_id)
+    if event_id is not None:
+        return events.filter(pk=event_id).first()
+    # Publishers that predate the console send no event id: their kind names the event.
+    return events.filter(kind=kind).order_by("-created_at", "-id").first()
