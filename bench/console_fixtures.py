@@ -2,8 +2,8 @@
 
 - `python -m bench.console_fixtures consoles N ROLE CODE`: N staff users (operators of center CODE,
   or supervisors with no center) and a logged-in session for each; prints the session keys.
-- `... sos N CODE`: N citizens with an app token, no alerts (earlier bench citizens and their alerts
-  go); prints the tokens and a point inside center CODE for the SOS bodies.
+- `... sos N CODE`: N citizens with an app token and GUARDIANS guardians each, no alerts (earlier
+  bench citizens and their alerts go); prints the tokens and a point inside center CODE.
 - `... alerts N CODE`: N open SOS alerts in center CODE, each with its `created` timeline entry;
   prints the `alert.event` messages alerts.events would publish for them.
 
@@ -17,6 +17,7 @@ import sys
 from bench.fixtures import phones
 
 CENTER = "41590"  # 화성시: the demo's own city
+GUARDIANS = 2  # per SOS citizen: each SOS texts them, as a real one does
 
 
 def consoles(count: int, role: str, code: str) -> list[str]:
@@ -43,13 +44,21 @@ def consoles(count: int, role: str, code: str) -> list[str]:
 
 
 def sos_citizens(count: int, code: str) -> dict:
-    """Citizens with tokens and a point inside the center, so every SOS is routed there. The trips
-    bench.fixtures.phones makes are not sent: an SOS without a trip is the common case."""
+    """Citizens with tokens, GUARDIANS guardians each, and a point inside the center, so every SOS
+    is routed there and texts its guardians (SMS rows, disclosures, one Celery task per SMS: the
+    bench's SMS transport writes files). The trips bench.fixtures.phones makes are not sent: an SOS
+    without a trip is the common case."""
+    from guardians.models import Citizen, Guardian
     from operators.models import Center
 
     tokens = [token for _trip, token in phones(count)]  # also empties the alert tables
+    Guardian.objects.bulk_create(
+        Guardian(citizen_id=pk, name=f"bench guardian {n}", phone=f"0108{pk:05d}{n:02d}", relation="가족",
+                 decline_token=f"bench-{pk}-{n}")
+        for pk in Citizen.objects.values_list("pk", flat=True) for n in range(GUARDIANS)
+    )
     inside = Center.objects.get(code=code).boundary.point_on_surface
-    return {"tokens": tokens, "point": [inside.x, inside.y]}
+    return {"tokens": tokens, "point": [inside.x, inside.y], "guardians": GUARDIANS}
 
 
 def open_alerts(count: int, code: str) -> list[dict]:

@@ -47,6 +47,7 @@ async def _alarm(stack: Stack, out: dict, quick: bool, fixture: Callable, log: C
     result["floor"] = summary(_floor_pairs(inserts, pubsub))
     result["floor_insert"], result["floor_pubsub"] = summary(inserts), summary(pubsub)
     log(f"  -> floor p99 {result['floor']['p99_ms']} ms")
+    result["guardians"] = sos.get("guardians", 0)
     out["alarm"] = result
 
 

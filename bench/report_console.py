@@ -62,10 +62,13 @@ def alarm_rows(results: dict) -> list[str]:
     if not run or "steps" not in run:
         return [f"Not run{': ' + run['skipped'] if run and 'skipped' in run else ''}."]
     floor = run["floor"]
+    guardians = run.get("guardians")
+    texted = (f", each SOS texting the citizen's {guardians} guardians (SMS rows and Celery tasks; the "
+              "bench's SMS transport writes files)") if guardians else ", citizens without guardians"
     lines = [
         f"{run['consoles']} operator consoles of 화성시 (41590) open; SOS `POST /api/v1/alerts/` (a fix "
-        "inside the city, Bearer app tokens of 200 citizens in turns) open loop, in steps on the same "
-        "consoles. "
+        f"inside the city, Bearer app tokens of 200 citizens in turns{texted}) open loop, in steps on the "
+        "same consoles. "
         "Latency from each POST's due time to the receipt of its `alert.created` by the first and by the "
         "last console; an SOS whose event had not reached every console 5 s after the step's last SOS "
         "is *missing* (it has no last-console latency). Floor: one-row INSERT + commit through psycopg "
