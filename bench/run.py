@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 import psutil
 import psycopg
+import redis
 
 from bench import build, config, db, profile, report
 from bench.console_run import console_all
@@ -149,6 +150,10 @@ async def main() -> int:
     out: dict = {"started_at": datetime.now(UTC).isoformat(timespec="seconds"), "quick": QUICK,
                  "scenarios": sorted(SCENARIOS), "web_workers": config.WEB_WORKERS,
                  "nearest": {}, "ingest": {}, "memory": {}, "profile": {}, "build_s": {}}
+    # The bench's own Redis database (config.REDIS_URL): Celery's queue, the channel layer's groups
+    # and the cache start empty, so tasks or groups left by an earlier run (or a script run against
+    # the bench databases) do not run or receive during this one.
+    redis.Redis.from_url(config.REDIS_URL).flushdb()
     log("building or reusing the camera tables")
     # Without scenario 1 only the database the other scenarios use is needed.
     for size in config.SIZES if "nearest" in SCENARIOS else (config.INGEST_DB_SIZE,):
