@@ -24,6 +24,20 @@ REST = "rest of the machine"
 STEAL = "steal"  # time the hypervisor gave to other guests: a shared host, not our code
 
 
+PROBE_LOOPS = 1_000_000
+
+
+def speed_probe() -> float:
+    """CPU ms this process takes for a fixed pure-Python loop: the machine's speed right now. On
+    this shared host the same loop took from 127 to 242 ms within minutes (2026-11-25), with no
+    steal time reported, so each step records it beside its figures."""
+    start = time.process_time()
+    total = 0
+    for i in range(PROBE_LOOPS):
+        total += i * i
+    return round(1000 * (time.process_time() - start), 1)
+
+
 def _cpu_s(proc: psutil.Process) -> float:
     times = proc.cpu_times()
     return times.user + times.system
@@ -68,7 +82,7 @@ class CpuMeter:
     def measure(self) -> Iterator[dict]:
         """``with meter.measure() as cpu:`` ... then ``cpu`` holds the cores each part used on
         average over the block (1.0 = one core busy all the time)."""
-        out: dict = {}
+        out: dict = {"probe_ms": speed_probe()}  # before the step: the probe's CPU is not counted
         start_parts, (start_busy, start_steal) = self._parts(), self._machine()
         start = time.perf_counter()
         try:
@@ -79,6 +93,7 @@ class CpuMeter:
             used = {p: max(0.0, end_parts[p] - start_parts[p]) for p in PARTS}
             busy = end_busy - start_busy
             out.update(cores_of(used, busy, end_steal - start_steal, wall))
+            out["probe_after_ms"] = speed_probe()
 
 
 def cores_of(used: dict[str, float], busy: float, steal: float, wall: float) -> dict:

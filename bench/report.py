@@ -144,16 +144,20 @@ def _cpu_rows(results: dict) -> list[str]:
         "same cores; *rest of the machine* is everything else that ran (other processes, short-lived "
         "ones); *steal* is time the hypervisor gave to other guests. *Server CPU per request* adds web, "
         "Celery, PostgreSQL and Redis: what one answered request cost the server, whatever the load "
-        "(for an SOS, its request and its pushes to every console).",
+        "(for an SOS, its request and its pushes to every console). *Probe* is the CPU ms a fixed "
+        "pure-Python loop took in the generator just before and after the step (bench/cpu.py "
+        "speed_probe): the host's speed at that moment, which varies by up to 2× within minutes.",
         "",
-        "| step | " + " | ".join(PARTS) + f" | {REST} | {STEAL} | busy | server CPU per request (ms) |",
-        "|:--|" + "--:|" * (len(PARTS) + 4),
+        "| step | " + " | ".join(PARTS) + f" | {REST} | {STEAL} | busy | server CPU per request (ms) "
+        "| probe ms |",
+        "|:--|" + "--:|" * (len(PARTS) + 5),
     ]
     for label, cpu, n in steps:
         c = cpu["cores"]
         cells = " | ".join(f"{c.get(p, 0):.2f}" for p in (*PARTS, REST, STEAL))
         per_request = _ms(per_request_ms(cpu, n))
-        lines.append(f"| {label} | {cells} | {cpu['busy_cores']:.2f} of {cores} | {per_request} |")
+        probe = f"{_ms(cpu.get('probe_ms'))} / {_ms(cpu.get('probe_after_ms'))}"
+        lines.append(f"| {label} | {cells} | {cpu['busy_cores']:.2f} of {cores} | {per_request} | {probe} |")
     return lines
 
 
