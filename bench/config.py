@@ -12,6 +12,7 @@ VENV_BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "benchmarks.md"
 NOTES = ROOT / "bench" / "notes.md"
+SMS_DIR = ROOT / "var" / "bench" / "sms"  # the guardians' SMS of scenario 2, one file each
 
 HOST = "127.0.0.1"
 WEB_PORT = int(os.environ.get("BENCH_WEB_PORT", "18765"))
@@ -55,7 +56,7 @@ def server_env(database: str, extra: dict[str, str] | None = None) -> dict[str, 
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": "hwaseong-bench",
         "SMS_TRANSPORT": "file",
-        "SMS_FILE_DIR": str(ROOT / "var" / "bench" / "sms"),
+        "SMS_FILE_DIR": str(SMS_DIR),
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "hwaseong_safety.settings",
     })

@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,6 +155,8 @@ async def main() -> int:
     # and the cache start empty, so tasks or groups left by an earlier run (or a script run against
     # the bench databases) do not run or receive during this one.
     redis.Redis.from_url(config.REDIS_URL).flushdb()
+    # The SMS the last run's guardians were sent (SMS_TRANSPORT=file): one file each, never read.
+    shutil.rmtree(config.SMS_DIR, ignore_errors=True)
     log("building or reusing the camera tables")
     # Without scenario 1 only the database the other scenarios use is needed.
     for size in config.SIZES if "nearest" in SCENARIOS else (config.INGEST_DB_SIZE,):
