@@ -13,12 +13,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from alerts.console_serializers import (
     ConsoleAlertSerializer,
     TimelineEventSerializer,
-    console_alerts_queryset,
     user_brief,
 )
 from alerts.models import Alert, AlertEvent
 from alerts.visibility import sees_all_centers, watched_center_codes
 from operators import presence
+from operators.console_read import read_for_push
 from operators.models import Center, User
 
 ALL_VIEW = "*"  # the presence view (and sequence counter) of consoles that watch every center
@@ -95,11 +95,10 @@ def build_push(message: dict) -> Built:
     kind, pk = message["event"], message["alert"]["id"]
     seq = message.get("seq")
     skip = _encode({"type": "seq", "seq": seq}) if seq else None
-    alert = console_alerts_queryset(Alert.objects.filter(pk=pk)).first()
+    alert, event = read_for_push(pk, kind, message.get("timeline_event_id"))  # one statement
     handler = HANDLERS.get(kind, _on_updated)
     if alert is None and handler is not _on_moved:
         return Built(skip=skip)
-    event = _timeline_event(pk, kind, message.get("timeline_event_id"))
     extra = {"seq": seq} if seq else {}
     push = Push(pk, alert, event, message.get("moved"))
     built = Built(
@@ -166,11 +165,3 @@ def _on_moved(push: Push) -> dict:
 # cancelled, duress, routed, trip_arrived, ...) is an "alert.updated".
 HANDLERS = {"created": _on_created, "claimed": _on_claimed, "note": _on_timeline,
             "transfer": _on_moved, "transferred": _on_moved}
-
-
-def _timeline_event(alert_id: int, kind: str, event_id: int | None) -> AlertEvent | None:
-    events = AlertEvent.objects.select_related("actor").filter(alert_id=alert_id)
-    if event_id is not None:
-        return events.filter(pk=event_id).first()
-    # Publishers that predate the console send no event id: their kind names the event.
-    return events.filter(kind=kind).order_by("-created_at", "-id").first()
