@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework import serializers
 
 from alerts.console_serializers import (
     ConsoleAlertSerializer,
@@ -113,6 +115,14 @@ def build_push(message: dict) -> Built:
     return built
 
 
+@cache
+def _shared(serializer: type[serializers.Serializer]) -> serializers.Serializer:
+    """One serializer per class and process. DRF builds a ModelSerializer's fields again for every
+    instance (half of a push build's CPU); these two keep no state between representations (no
+    context, no request), so their fields are built once."""
+    return serializer()
+
+
 @dataclass(frozen=True)
 class Push:
     alert_id: int
@@ -121,10 +131,12 @@ class Push:
     moved: list | None
 
     def alert_data(self) -> dict | None:
-        return ConsoleAlertSerializer(self.alert).data if self.alert is not None else None
+        alert = self.alert
+        return None if alert is None else _shared(ConsoleAlertSerializer).to_representation(alert)
 
     def event_data(self) -> dict | None:
-        return TimelineEventSerializer(self.event).data if self.event is not None else None
+        event = self.event
+        return None if event is None else _shared(TimelineEventSerializer).to_representation(event)
 
     @property
     def codes(self) -> list:

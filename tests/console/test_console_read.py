@@ -1,5 +1,6 @@
-"""operators/console_read.py reads a push's alert and timeline entry in one statement: the consoles
-must get exactly what the ORM's reading (console_alerts_queryset, the timeline query) gave."""
+"""operators/console_read.py reads a push's alert and timeline entry in one statement, and
+console_push.Push represents them with one serializer per process: the consoles must get exactly
+what the ORM's reading (console_alerts_queryset, the timeline query) and fresh serializers gave."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from alerts.console_serializers import (
     console_alerts_queryset,
 )
 from alerts.models import Alert, AlertEvent, Trip
+from operators.console_push import Push
 from operators.console_read import read_for_push
 from tests.console.conftest import (  # noqa: F401 - fixtures
     BORDER_HWASEONG,
@@ -43,8 +45,8 @@ def orm_read(pk: int, kind: str, event_id: int | None) -> tuple[dict | None, dic
 
 def lean_read(pk: int, kind: str, event_id: int | None) -> tuple[dict | None, dict | None]:
     alert, event = read_for_push(pk, kind, event_id)
-    return (ConsoleAlertSerializer(alert).data if alert else None,
-            TimelineEventSerializer(event).data if event else None)
+    push = Push(pk, alert, event, None)
+    return push.alert_data(), push.event_data()
 
 
 def test_the_one_statement_reads_what_the_orm_read(staff) -> None:  # noqa: F811
