@@ -8,7 +8,8 @@ parts add up to ~2 cores was out of CPU. Per request, the server's parts (web + 
 
 Process CPU times come from /proc (psutil); a process that exits during a step takes its time
 with it (it then shows in "rest of the machine", which is the machine's busy time minus the
-parts)."""
+parts). The kernel counts its interrupt work (on loopback, the network stack's softirqs that carry
+every request and every console push) to no process: it is in the rest, and shown on its own."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import psutil
 PARTS = ("web", "celery", "postgres", "redis", "generator")
 REST = "rest of the machine"
 STEAL = "steal"  # time the hypervisor gave to other guests: a shared host, not our code
+IRQ = "of it, interrupts"  # irq + softirq: part of the rest, not an extra
 
 
 PROBE_LOOPS = 1_000_000
@@ -70,39 +72,40 @@ class CpuMeter:
         return seconds
 
     @staticmethod
-    def _machine() -> tuple[float, float]:
-        """(busy, steal) CPU seconds of the whole machine since boot."""
+    def _machine() -> tuple[float, float, float]:
+        """(busy, steal, interrupts) CPU seconds of the whole machine since boot."""
         t = psutil.cpu_times()
         steal = getattr(t, "steal", 0.0)
         busy = sum(t) - t.idle - getattr(t, "iowait", 0.0) - steal - getattr(t, "guest", 0.0) \
             - getattr(t, "guest_nice", 0.0)  # guest time is counted in user already
-        return busy, steal
+        return busy, steal, getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
 
     @contextmanager
     def measure(self) -> Iterator[dict]:
         """``with meter.measure() as cpu:`` ... then ``cpu`` holds the cores each part used on
         average over the block (1.0 = one core busy all the time)."""
         out: dict = {"probe_ms": speed_probe()}  # before the step: the probe's CPU is not counted
-        start_parts, (start_busy, start_steal) = self._parts(), self._machine()
+        start_parts, (start_busy, start_steal, start_irq) = self._parts(), self._machine()
         start = time.perf_counter()
         try:
             yield out
         finally:
             wall = time.perf_counter() - start
-            end_parts, (end_busy, end_steal) = self._parts(), self._machine()
+            end_parts, (end_busy, end_steal, end_irq) = self._parts(), self._machine()
             used = {p: max(0.0, end_parts[p] - start_parts[p]) for p in PARTS}
             busy = end_busy - start_busy
-            out.update(cores_of(used, busy, end_steal - start_steal, wall))
+            out.update(cores_of(used, busy, end_steal - start_steal, wall, irq=end_irq - start_irq))
             out["probe_after_ms"] = speed_probe()
 
 
-def cores_of(used: dict[str, float], busy: float, steal: float, wall: float) -> dict:
+def cores_of(used: dict[str, float], busy: float, steal: float, wall: float, irq: float = 0.0) -> dict:
     """CPU seconds over ``wall`` seconds -> average cores per part, the machine's total and the
     server's CPU seconds (for a per-request figure)."""
     if wall <= 0:
         return {}
     cores = {p: round(used.get(p, 0.0) / wall, 3) for p in PARTS}
     cores[REST] = round(max(0.0, busy - sum(used.values())) / wall, 3)
+    cores[IRQ] = round(max(0.0, irq) / wall, 3)
     cores[STEAL] = round(max(0.0, steal) / wall, 3)
     return {"wall_s": round(wall, 2), "cores": cores, "busy_cores": round(busy / wall, 3),
             "machine_cores": psutil.cpu_count() or 1,

@@ -6,7 +6,7 @@ import json
 import math
 
 from bench import config, report_console
-from bench.cpu import PARTS, REST, STEAL, per_request_ms
+from bench.cpu import IRQ, PARTS, REST, STEAL, per_request_ms
 from bench.report_console import carry_over  # noqa: F401 - run.py's one import for writing results
 from bench.stats import ratio
 
@@ -142,19 +142,21 @@ def _cpu_rows(results: dict) -> list[str]:
         f"Average cores in use over each step's sending window (this machine has {cores}; 1.0 = one core "
         "all the time), from /proc (bench/cpu.py). *generator* is the bench's own load generator, on the "
         "same cores; *rest of the machine* is everything else that ran (other processes, short-lived "
-        "ones); *steal* is time the hypervisor gave to other guests. *Server CPU per request* adds web, "
+        "ones, and the kernel's interrupt work, which it counts to no process: *of it, interrupts* is "
+        "that part, mostly the loopback network carrying requests and console pushes); *steal* is time "
+        "the hypervisor gave to other guests. *Server CPU per request* adds web, "
         "Celery, PostgreSQL and Redis: what one answered request cost the server, whatever the load "
         "(for an SOS, its request and its pushes to every console). *Probe* is the CPU ms a fixed "
         "pure-Python loop took in the generator just before and after the step (bench/cpu.py "
         "speed_probe): the host's speed at that moment, which varies by up to 2× within minutes.",
         "",
-        "| step | " + " | ".join(PARTS) + f" | {REST} | {STEAL} | busy | server CPU per request (ms) "
-        "| probe ms |",
-        "|:--|" + "--:|" * (len(PARTS) + 5),
+        "| step | " + " | ".join(PARTS) + f" | {REST} | {IRQ} | {STEAL} | busy | server CPU per request "
+        "(ms) | probe ms |",
+        "|:--|" + "--:|" * (len(PARTS) + 6),
     ]
     for label, cpu, n in steps:
         c = cpu["cores"]
-        cells = " | ".join(f"{c.get(p, 0):.2f}" for p in (*PARTS, REST, STEAL))
+        cells = " | ".join(f"{c.get(p, 0):.2f}" for p in (*PARTS, REST, IRQ, STEAL))
         per_request = _ms(per_request_ms(cpu, n))
         probe = f"{_ms(cpu.get('probe_ms'))} / {_ms(cpu.get('probe_after_ms'))}"
         lines.append(f"| {label} | {cells} | {cpu['busy_cores']:.2f} of {cores} | {per_request} | {probe} |")

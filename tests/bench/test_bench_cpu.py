@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from bench import report
-from bench.cpu import REST, CpuMeter, cores_of, per_request_ms
+from bench.cpu import IRQ, REST, CpuMeter, cores_of, per_request_ms
 
 # Spins until it has used 0.3 s of CPU, says so, then sleeps until killed: its time is all in the
 # measured block and it is still alive (its CPU still readable) when the block ends.
@@ -39,14 +39,16 @@ def test_a_worker_of_a_root_is_counted_on_the_roots_part() -> None:
     root.wait()
     assert cpu["cores"]["web"] * cpu["wall_s"] >= 0.29  # the worker's 0.3 s, not lost, not elsewhere
     assert cpu["cores"]["celery"] == 0.0
+    assert 0 <= cpu["cores"][IRQ] <= cpu["busy_cores"]  # the kernel's interrupt work, read from /proc/stat
     assert cpu["server_cpu_s"] >= 0.29
     assert cpu["probe_ms"] > 0 and cpu["probe_after_ms"] > 0  # the host's speed, before and after
 
 
 def test_cores_and_per_request_cost() -> None:
-    cpu = cores_of({"web": 3.0, "postgres": 1.0, "generator": 2.0}, busy=7.0, steal=0.5, wall=4.0)
+    cpu = cores_of({"web": 3.0, "postgres": 1.0, "generator": 2.0}, busy=7.0, steal=0.5, wall=4.0, irq=0.6)
     assert cpu["cores"]["web"] == 0.75 and cpu["cores"]["generator"] == 0.5
     assert cpu["cores"][REST] == 0.25  # busy 7 s minus the 6 s the parts account for
+    assert cpu["cores"][IRQ] == 0.15  # shown on its own, inside the rest: busy stays 7 s
     assert cpu["busy_cores"] == 1.75 and cpu["server_cpu_s"] == 4.0  # the generator is not the server
     assert per_request_ms(cpu, 400) == 10.0
     assert per_request_ms({}, 400) is None and per_request_ms(cpu, 0) is None
