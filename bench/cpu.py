@@ -8,8 +8,9 @@ parts add up to ~2 cores was out of CPU. Per request, the server's parts (web + 
 
 Process CPU times come from /proc (psutil); a process that exits during a step takes its time
 with it (it then shows in "rest of the machine", which is the machine's busy time minus the
-parts). The kernel counts its interrupt work (on loopback, the network stack's softirqs that carry
-every request and every console push) to no process: it is in the rest, and shown on its own."""
+parts). The kernel's interrupt work (on loopback, the network stack's softirqs that carry every
+request and every console push) is shown on its own too; the kernel counts it either in the
+process it interrupted or in no process (the rest), so it is not added to the others."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import psutil
 PARTS = ("web", "celery", "postgres", "redis", "generator")
 REST = "rest of the machine"
 STEAL = "steal"  # time the hypervisor gave to other guests: a shared host, not our code
-IRQ = "of it, interrupts"  # irq + softirq: part of the rest, not an extra
+IRQ = "interrupts"  # irq + softirq: inside the others (a process's time or the rest), not an extra
 
 
 PROBE_LOOPS = 1_000_000

@@ -48,7 +48,7 @@ def test_cores_and_per_request_cost() -> None:
     cpu = cores_of({"web": 3.0, "postgres": 1.0, "generator": 2.0}, busy=7.0, steal=0.5, wall=4.0, irq=0.6)
     assert cpu["cores"]["web"] == 0.75 and cpu["cores"]["generator"] == 0.5
     assert cpu["cores"][REST] == 0.25  # busy 7 s minus the 6 s the parts account for
-    assert cpu["cores"][IRQ] == 0.15  # shown on its own, inside the rest: busy stays 7 s
+    assert cpu["cores"][IRQ] == 0.15  # shown on its own, not added: busy stays 7 s
     assert cpu["busy_cores"] == 1.75 and cpu["server_cpu_s"] == 4.0  # the generator is not the server
     assert per_request_ms(cpu, 400) == 10.0
     assert per_request_ms({}, 400) is None and per_request_ms(cpu, 0) is None
