@@ -69,7 +69,7 @@ def read_for_push(pk: int, kind: str, event_id: int | None) -> tuple[Alert | Non
         return None, None
     row = list(row)
     alert, at = _take(row, Alert, 0)
-    center, at = _center(row[at:at + 3]), at + 3
+    center, at = _center(row[at:at + len(CENTER_FIELDS)]), at + len(CENTER_FIELDS)
     citizen, at = _take(row, Citizen, at)
     claimed_by, at = _take(row, User, at)
     trip, at = _take(row, Trip, at)
