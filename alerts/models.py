@@ -21,7 +21,9 @@ class LocationSource(models.TextChoices):
 class LocationFix(models.Model):
     """One position report, as the AML / PIDF-LO standards describe it: where, how sure, how, when."""
 
-    location = models.PointField(_("location"), geography=True, srid=4326)
+    # No spatial index on the trails and last locations: no query searches them by place, and the
+    # GiST index was a third of PostgreSQL's CPU in the ingest statement (bench/notes.md).
+    location = models.PointField(_("location"), geography=True, srid=4326, spatial_index=False)
     accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=LocationSource.choices,
                               default=LocationSource.UNKNOWN)
@@ -53,7 +55,8 @@ class Trip(models.Model):
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
-    last_location = models.PointField(_("last location"), geography=True, srid=4326, null=True, blank=True)
+    last_location = models.PointField(_("last location"), geography=True, srid=4326, null=True, blank=True,
+                                      spatial_index=False)
     last_location_at = models.DateTimeField(_("last location time"), null=True, blank=True)
     # Set by the retention job (alerts/retention.py): the trail is gone, the points are coarse.
     reduced_at = models.DateTimeField(_("location data reduced"), null=True, blank=True)
@@ -70,7 +73,8 @@ class Trip(models.Model):
 
 
 class TripLocation(LocationFix):
-    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="locations")
+    # db_index=False: the trail index below leads with trip, and serves the foreign key too.
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="locations", db_index=False)
 
     class Meta(LocationFix.Meta):
         indexes = [models.Index(fields=["trip", "recorded_at"], name="trip_location_trail")]
@@ -121,7 +125,9 @@ class Alert(models.Model):
     border_centers = models.ManyToManyField("operators.Center", blank=True, related_name="border_alerts",
                                             verbose_name=_("border centers"))
 
-    location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    # Not spatially indexed (as LocationFix): alerts are found by center, never by place.
+    location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True,
+                                 spatial_index=False)
     accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
     location_source = models.CharField(_("source"), max_length=10, choices=LocationSource.choices,
                                        blank=True)
@@ -159,7 +165,7 @@ class Alert(models.Model):
 
 
 class AlertLocation(LocationFix):
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="locations")
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="locations", db_index=False)
 
     class Meta(LocationFix.Meta):
         indexes = [models.Index(fields=["alert", "recorded_at"], name="alert_location_trail")]

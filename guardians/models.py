@@ -22,8 +22,9 @@ class Citizen(models.Model):
         "operators.Center", verbose_name=_("home center"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
+    # Not spatially indexed: no query looks citizens up by place, and every location report moves it.
     last_location = models.PointField(_("last known location"), geography=True, srid=4326, null=True,
-                                      blank=True)
+                                      blank=True, spatial_index=False)
     last_location_at = models.DateTimeField(_("last location time"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
