@@ -130,9 +130,10 @@ def start_worker() -> dict[str, str]:
     return outcome
 
 
-# How long a worker's start may wait for the warm-up (a database that hangs rather than refuses):
-# after this it takes requests, warm or not, and the warm-up goes on in its thread.
-WARM_UP_TIMEOUT_S = 15.0
+# How long a worker's start may wait for the warm-up (it takes ~0.3 s; a database or Redis that
+# is away can hold a step for the pool's 10 s): after this the worker takes requests, warm or not,
+# and the warm-up goes on in its thread. Until then new connections wait in the listen backlog.
+WARM_UP_TIMEOUT_S = 5.0
 
 
 class WarmUpLifespan:
