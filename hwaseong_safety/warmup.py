@@ -59,6 +59,22 @@ def _translations() -> None:
             translation.gettext("SOS")  # loads and merges the language's catalogues
 
 
+def _templates() -> None:
+    """Our pages' templates, compiled into the cached loader (the console, the guardian's
+    tracking page: a guardian opens it from the SOS text)."""
+    from django.template.loader import get_template
+
+    root = settings.BASE_DIR / "templates"
+    for path in sorted(root.rglob("*.html")):
+        get_template(str(path.relative_to(root)))
+
+
+def _console() -> None:
+    from operators.console_push import prepare
+
+    prepare()
+
+
 def _database() -> None:
     """The pool's first connection, and a geography query through the ORM (PostGIS's types and
     the spatial lookups' first use) with the one the SOS routing runs."""
@@ -90,6 +106,8 @@ STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
     ("modules", _import_modules),
     ("urls", _urls),
     ("translations", _translations),
+    ("templates", _templates),
+    ("console", _console),
     ("database", _database),
     ("cache", _cache),
     ("broker", _broker),

@@ -123,6 +123,12 @@ def _shared(serializer: type[serializers.Serializer]) -> serializers.Serializer:
     return serializer()
 
 
+def prepare() -> None:
+    """Builds the shared serializers' fields now (a worker's warm-up), not in the first push."""
+    for serializer in (ConsoleAlertSerializer, TimelineEventSerializer):
+        _shared(serializer).fields  # noqa: B018
+
+
 @dataclass(frozen=True)
 class Push:
     alert_id: int
