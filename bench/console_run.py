@@ -43,7 +43,7 @@ async def _alarm(stack: Stack, out: dict, quick: bool, fixture: Callable, log: C
     log(f"alarm: {ALARM_CONSOLES} operator consoles of {CENTER}, SOS steps (per s, s) {steps}")
     stack.memory.phase = f"{ALARM_CONSOLES} consoles"
     result = await alarm.sos_to_screen(stack.base_url, sessions, sos["tokens"], sos["point"], steps,
-                                       meter=stack.cpu)
+                                       meter=stack.cpu, conninfo=config.conninfo(stack.database))
     result["floor"] = summary(_floor_pairs(inserts, pubsub))
     result["floor_insert"], result["floor_pubsub"] = summary(inserts), summary(pubsub)
     log(f"  -> floor p99 {result['floor']['p99_ms']} ms")

@@ -96,6 +96,24 @@ def alarm_rows(results: dict) -> list[str]:
     if target:
         lines += ["", f"**Target at {TARGET_RATE:g} SOS/s (last console p99 ≤ 100 ms, none missing): "
                       f"{'met' if target['held'] else 'not met'}.**"]
+    return lines + _sms_rows(run["steps"])
+
+
+def _sms_rows(steps: list[dict]) -> list[str]:
+    timed = [step for step in steps if "sms" in step]
+    if not timed:
+        return []
+    lines = ["", "The guardians' SOS texts of each step (no target): from the SMS row, written in the SOS's "
+                 "transaction, to the SMS transport's acceptance, through the Celery worker (the bench's "
+                 "transport writes a file; a provider's HTTP call adds its own time). *Queued* texts were "
+                 "still waiting 10 s after the step's consoles had drained.",
+             "", "| SOS/s × s | texts | sent | queued | failed | p50 | p99 | max |",
+             "|:--|--:|--:|--:|--:|--:|--:|--:|"]
+    for step in timed:
+        sms = step["sms"]
+        lines.append(f"| {step['rate_per_s']:g} × {step['seconds']:g} | {sms['texts']:,} | {sms['sent']:,} "
+                     f"| {sms['queued']:,} | {sms['failed']:,} | {_ms(sms['p50_ms'])} | {_ms(sms['p99_ms'])} "
+                     f"| {_ms(sms['max_ms'])} |")
     return lines
 
 
@@ -149,6 +167,10 @@ def summary_rows(results: dict) -> dict[str, str]:
                f"p99 {_ms(last)} ms{missing} | {_ms(floor)} ms | {ratio(last, floor)} "
                f"| p99 ≤ 100 ms, none missing | {'yes' if step['held'] else '**no**'} |")
         rows["2"] = f"{rows['2']}\n{row}" if "2" in rows else row
+        if (sms := step.get("sms")) and step["rate_per_s"] == TARGET_RATE:
+            queued = f", {sms['queued']:,} of {sms['texts']:,} still queued" if sms["queued"] else ""
+            rows["2"] += (f"\n| 2 guardians' SOS texts, {step['rate_per_s']:g} SOS/s | SMS row → transport "
+                          f"p99 {_ms(sms['p99_ms'])} ms{queued} | | | (none) | |")
     if (run := results.get("fanout")) and "last" in run:
         ok = run["missing"] == 0 and run["last"]["p99_ms"] <= P99_TARGET_MS
         last, floor = run["last"]["p99_ms"], run["floor"]["p99_ms"]

@@ -4,7 +4,8 @@
    clock starts at its due time) while N operator consoles of the alert's center are open. Per SOS:
    time to the first and to the last console's `alert.created`. The event can reach a console
    before the POST's answer (it is published on commit, inside the request), so receipts are kept
-   by alert id and matched with the answers afterwards.
+   by alert id and matched with the answers afterwards. And per step, the guardians' SOS texts:
+   from each SMS row (written in the SOS's transaction) to its acceptance by the SMS transport.
 4: the bench publishes the `alert.event` message alerts.events would (same groups, same payload)
    straight into the channel layer, one event at a time, and times until the last of N consoles
    has it: the fan-out alone, without the SOS request in front."""
@@ -18,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import aiohttp
+import psycopg
 from channels_redis.core import RedisChannelLayer
 
 from bench.cpu import CpuMeter, measuring
@@ -25,6 +27,7 @@ from bench.scenarios.consoles import Consoles, Receipts, ws_session
 from bench.stats import summary
 
 TIMEOUT_S = 5.0
+SMS_WAIT_S = 10.0  # after a step's drain, for its texts still queued
 CONNECTIONS = 32  # the generator's HTTP connections, as in scenario 3
 P99_TARGET_MS = 100.0
 
@@ -92,10 +95,35 @@ async def _sos_step(http: aiohttp.ClientSession, receipts: Receipts, tokens: Seq
     return result
 
 
+def sms_mark(conninfo: str) -> int:
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        return conn.execute("SELECT coalesce(max(id), 0) FROM guardians_smsmessage").fetchone()[0]
+
+
+def sms_latencies(conninfo: str, after_id: int, wait_s: float = SMS_WAIT_S) -> dict:
+    """The SOS texts queued after row ``after_id``: from the row's creation (in the SOS's
+    transaction) to the transport's acceptance (``sent_at``), once none is queued or after
+    ``wait_s``; texts still queued then are counted, not timed."""
+    query = ("SELECT status, EXTRACT(EPOCH FROM sent_at - created_at) * 1000 FROM guardians_smsmessage "
+             "WHERE id > %s AND purpose = 'sos'")
+    deadline = time.monotonic() + wait_s
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        while True:
+            rows = conn.execute(query, [after_id]).fetchall()
+            statuses = Counter(status for status, _ms in rows)
+            if not statuses["queued"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    sent = [float(ms) for status, ms in rows if status == "sent" and ms is not None]
+    return {"texts": len(rows), "sent": statuses["sent"], "queued": statuses["queued"],
+            "failed": statuses["failed"], **summary(sent)}
+
+
 async def sos_to_screen(base_url: str, sessions: Sequence[str], tokens: Sequence[str], point: Sequence[float],
                         steps: Sequence[tuple[float, float]], warmup: int = 10,
-                        meter: CpuMeter | None = None) -> dict:
-    """``steps``: (SOS/s, seconds) each, on the same open consoles, drained in between."""
+                        meter: CpuMeter | None = None, conninfo: str | None = None) -> dict:
+    """``steps``: (SOS/s, seconds) each, on the same open consoles, drained in between. With
+    ``conninfo`` (the app's database), each step also times its guardians' texts."""
     receipts = Receipts(len(sessions))
     consoles = Consoles(receipts)
     connector = aiohttp.TCPConnector(limit=CONNECTIONS)
@@ -109,11 +137,14 @@ async def sos_to_screen(base_url: str, sessions: Sequence[str], tokens: Sequence
             results, offset = [], 0
             for rate, seconds in steps:
                 print(f"[bench]   alarm: {rate:g} SOS/s for {seconds:g} s", flush=True)
+                mark = await asyncio.to_thread(sms_mark, conninfo) if conninfo else None
                 with measuring(meter) as cpu:  # the sending window; the drain after it is not counted
                     results.append(await _sos_step(http, receipts, tokens, point, rate, seconds, offset))
                 results[-1]["cpu"] = cpu
                 offset += results[-1]["requests"]
                 results[-1]["drain_s"] = round(await consoles.settle(), 1)  # the backlog, before the next
+                if mark is not None:
+                    results[-1]["sms"] = await asyncio.to_thread(sms_latencies, conninfo, mark)
                 print(f"[bench]   -> last console p50 {results[-1]['last']['p50_ms']} p99 "
                       f"{results[-1]['last']['p99_ms']} ms; missing {results[-1]['missing']}", flush=True)
         finally:

@@ -111,3 +111,29 @@ def test_the_batched_ingest_body_is_stored_whole() -> None:
     assert [round(f.location.y, 6) for f in trail] == [f["latitude"] for f in body["locations"]]
     gaps = {(b.recorded_at - a.recorded_at).total_seconds() for a, b in zip(trail, trail[1:], strict=False)}
     assert gaps == {5.0}
+
+
+def _conninfo() -> str:
+    db = connection.settings_dict
+    return " ".join(f"{key}={db[name]}" for key, name in (
+        ("dbname", "NAME"), ("user", "USER"), ("password", "PASSWORD"), ("host", "HOST"), ("port", "PORT")))
+
+
+@pytest.mark.django_db(transaction=True)  # the bench reads through its own connection
+def test_sos_texts_are_timed_from_their_row_to_the_transports_acceptance() -> None:
+    from bench.scenarios import alarm
+    from guardians.models import SmsMessage, SmsStatus
+
+    SmsMessage.objects.create(to="01000000001", body="before the step", purpose="sos", status=SmsStatus.SENT)
+    mark = alarm.sms_mark(_conninfo())
+    now = timezone.now()
+    for ms, status, purpose in ((40, SmsStatus.SENT, "sos"), (120, SmsStatus.SENT, "sos"),
+                                (None, SmsStatus.FAILED, "sos"), (None, SmsStatus.QUEUED, "sos"),
+                                (5, SmsStatus.SENT, "trip_started")):
+        sms = SmsMessage.objects.create(to="01000000002", body="x", purpose=purpose, status=status)
+        sent_at = now + timedelta(milliseconds=ms) if ms is not None else None
+        SmsMessage.objects.filter(pk=sms.pk).update(created_at=now, sent_at=sent_at)
+    result = alarm.sms_latencies(_conninfo(), mark, wait_s=0.3)  # one stays queued: waits, then counts it
+    assert (result["texts"], result["sent"], result["queued"], result["failed"]) == (4, 2, 1, 1)
+    assert result["n"] == 2 and result["max_ms"] == pytest.approx(120.0)
+    assert 40.0 <= result["p50_ms"] <= 120.0
