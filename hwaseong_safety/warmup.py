@@ -99,7 +99,7 @@ def _broker() -> None:
 
     # The producer pool the request's delay_on_commit takes its connection from.
     with app.producer_or_acquire() as producer:
-        producer.connection.ensure_connection(max_retries=1)
+        producer.connection.ensure_connection(max_retries=1, interval_start=0)
 
 
 STEPS: tuple[tuple[str, Callable[[], None]], ...] = (
