@@ -22,7 +22,7 @@ class LocationFix(models.Model):
     """One position report, as the AML / PIDF-LO standards describe it: where, how sure, how, when."""
 
     # No spatial index on the trails and last locations: no query searches them by place, and the
-    # GiST index was a third of PostgreSQL's CPU in the ingest statement (bench/notes.md).
+    # GiST index was a quarter of PostgreSQL's CPU in the ingest statement (bench/notes.md).
     location = models.PointField(_("location"), geography=True, srid=4326, spatial_index=False)
     accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=LocationSource.choices,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alerts.models import TripLocation
-from bench import synth
+from bench import config, synth
 from bench.scenarios import ingest, nearest
 from bench.scenarios.consoles import Receipts
 from operators.models import User
@@ -114,9 +114,7 @@ def test_the_batched_ingest_body_is_stored_whole() -> None:
 
 
 def _conninfo() -> str:
-    db = connection.settings_dict
-    return " ".join(f"{key}={db[name]}" for key, name in (
-        ("dbname", "NAME"), ("user", "USER"), ("password", "PASSWORD"), ("host", "HOST"), ("port", "PORT")))
+    return config.conninfo(connection.settings_dict["NAME"])  # the test database, by the bench's own role
 
 
 @pytest.mark.django_db(transaction=True)  # the bench reads through its own connection
