@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import Point
 
 from guardians.models import Citizen
+from operators.centers import host_center
 from operators.models import Center
 from operators.routing import NoCentersConfigured, Routing, route_point
 
@@ -17,7 +18,7 @@ class Placement:
     out_of_area: bool
     border_centers: tuple[Center, ...]
     distance_outside_m: float | None
-    # How the center was chosen: "fix", "last_location", "home_center" or "none".
+    # How the center was chosen: "fix", "last_location", "home_center", "host_center" or "none".
     routed_by: str
 
 
@@ -31,12 +32,15 @@ def route(point: Point) -> Routing | None:
 
 
 def place(citizen: Citizen, point: Point | None) -> Placement:
-    """The alert's own fix first, then the citizen's last known location, then the home center;
-    with none of those the alert is still accepted, with no center yet."""
+    """The alert's own fix first, then the citizen's last known location, then the home center,
+    then the service's host center: an alert never waits without operators who watch it. Only
+    while no center exists at all (a fresh install) is it accepted with no center yet."""
     for source, candidate in (("fix", point), ("last_location", citizen.last_location)):
         if candidate is not None and (routing := route(candidate)) is not None:
             return Placement(routing.center, routing.out_of_area, routing.neighbours,
                              routing.distance_outside_m, source)
     if citizen.home_center_id is not None:
         return Placement(citizen.home_center, False, (), None, "home_center")
+    if (host := host_center()) is not None:
+        return Placement(host, False, (), None, "host_center")
     return Placement(None, False, (), None, "none")

@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from guardians.auth import issue_token
 from guardians.models import Citizen, PhoneVerification
 from guardians.sms import SMS_PREFIX, queue_sms
+from operators.centers import host_center
 
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
@@ -89,7 +90,9 @@ def verify_code(phone: str, code: str, device_name: str = "") -> VerifyResult:
             return VerifyResult(Outcome.WRONG, tries_left=MAX_ATTEMPTS - verification.attempts)
         verification.consumed_at = timezone.now()
         verification.save(update_fields=["consumed_at"])
-        citizen, _created = Citizen.objects.get_or_create(phone=phone, defaults={"name": verification.name})
+        # A home center from the first day: an SOS before any location reached us still has operators.
+        citizen, _created = Citizen.objects.get_or_create(
+            phone=phone, defaults={"name": verification.name, "home_center": host_center()})
         if not citizen.is_active:
             return VerifyResult(Outcome.INACTIVE)
         return VerifyResult(Outcome.OK, citizen=citizen, token=issue_token(citizen, device_name))

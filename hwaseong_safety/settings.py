@@ -272,6 +272,10 @@ SPECTACULAR_SETTINGS = {
 # --- Domain settings ---------------------------------------------------------------------------
 # A point this close to a neighbouring linked city is shown to both centers.
 BORDER_BAND_METERS = env.int("BORDER_BAND_METERS", 500, min_value=0, max_value=20_000)
+# The service's host center (its standard 시군구 code): every citizen's home center at sign-up,
+# and the center of any alert that routes nowhere else (no fix, no last location), so that no
+# alert is ever without operators who watch it.
+HOST_CENTER_CODE = env.str("HOST_CENTER_CODE", "41590")
 NEAREST_CAMERAS_DEFAULT = env.int("NEAREST_CAMERAS_DEFAULT", 8, min_value=1, max_value=50)
 NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, min_value=1)
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
 if TYPE_CHECKING:
@@ -142,3 +143,14 @@ def _differs(center: Center, city: LinkedCity, boundary: MultiPolygon) -> bool:
         and center.boundary.equals_exact(boundary, 1e-9)
     )
     return not same
+
+
+def host_center() -> Center | None:
+    """The service's host center (``settings.HOST_CENTER_CODE``), else the first linked center by
+    code, so that an alert with nowhere else to go still reaches operators; None only while no
+    center exists at all (a fresh install before ``load_centers``)."""
+    from operators.models import Center
+
+    centers = Center.objects.defer("boundary")
+    return (centers.filter(code=settings.HOST_CENTER_CODE).first()
+            or centers.filter(is_linked=True).order_by("code").first())

@@ -26,7 +26,9 @@
 
   function drawCameras() {
     map.showCameras(cameras, onWall);
-    HS.detail.renderCameraList(document.getElementById("camera-list"), cameras, { onWall: onWall, onPick: putOnWall });
+    var noLocation = !!detail && (detail.alert.latitude === null || detail.alert.latitude === undefined);
+    HS.detail.renderCameraList(document.getElementById("camera-list"), cameras,
+                               { onWall: onWall, onPick: putOnWall, noLocation: noLocation });
   }
 
   function putOnWall(camera) {

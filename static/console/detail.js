@@ -81,6 +81,10 @@
   }
 
   function renderCameraList(list, cameras, options) {
+    if (options.noLocation) { // no position to search around: not "no cameras within 500 m"
+      list.replaceChildren(HS.el("li", "hs-empty hs-no-location", HS.label("noLocation")));
+      return;
+    }
     if (!cameras.length) {
       list.replaceChildren(HS.el("li", "hs-empty", HS.format(HS.label("noCameras"), { m: HS.config.nearest.radius })));
       return;

@@ -70,7 +70,15 @@
         L.circleMarker([trip.destination.latitude, trip.destination.longitude], { radius: 7, className: "hs-destination" })
           .bindTooltip(trip.destination_name || "").addTo(alertLayer);
       }
-      if (alert.latitude === null || alert.latitude === undefined) { shownAlertId = alert.id; return; }
+      if (alert.latitude === null || alert.latitude === undefined) {
+        // No position: say so on the map, and never leave the previous alert's area on screen.
+        nearestLayer.clearLayers();
+        showNote(HS.label("noLocation"));
+        if (shownAlertId !== alert.id) frameCenter(alert.center && alert.center.code);
+        shownAlertId = alert.id;
+        return;
+      }
+      showNote("");
       var here = L.latLng(alert.latitude, alert.longitude);
       if (alert.accuracy) {
         L.circle(here, { radius: alert.accuracy, className: "hs-accuracy-circle", weight: 1, interactive: false })
@@ -85,6 +93,25 @@
       if (shownAlertId !== alert.id) frame(here, alert.accuracy, detail.cameras || []);
       else if (!map.getBounds().contains(here)) map.panTo(here);
       shownAlertId = alert.id;
+    }
+
+    var note = L.control({ position: "topright" });
+    note.onAdd = function () { var box = L.DomUtil.create("div", "hs-map-note"); box.hidden = true; return box; };
+    note.addTo(map);
+    function showNote(text) {
+      var box = note.getContainer();
+      box.textContent = text;
+      box.hidden = !text;
+    }
+
+    // An alert without a position: its center's whole area (or the default view), not a spot.
+    function frameCenter(code) {
+      var area = null;
+      boundaries.eachLayer(function (layer) {
+        if (layer.feature && layer.feature.properties.code === code) area = layer.getBounds();
+      });
+      if (area) map.fitBounds(area, { padding: [10, 10] });
+      else map.setView(FALLBACK_CENTER, 11);
     }
 
     // A newly opened alert: its position, accuracy and the nearest cameras all in view.
@@ -113,6 +140,7 @@
     function clear() {
       alertLayer.clearLayers();
       nearestLayer.clearLayers();
+      showNote("");
       shownAlertId = null;
     }
 

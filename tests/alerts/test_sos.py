@@ -80,7 +80,8 @@ def test_client_ids_are_per_user(app, other, centers):
 def test_a_retry_with_a_fix_fills_in_an_alert_that_had_none(app, centers):
     client_id = uuid.uuid4()
     first = sos(app.client, None, client_id=client_id)
-    assert first.json()["center"] is None  # no fix, no last location, no home center
+    # No fix, no last location, no home center: the host center (화성시) watches it meanwhile.
+    assert first.json()["center"]["code"] == "41590"
     again = sos(app.client, loc(INSIDE_ANSAN), client_id=client_id)
     assert again.status_code == 200
     assert again.json()["center"]["code"] == "41270"
@@ -106,6 +107,22 @@ def test_without_any_location_the_home_center_takes_it(app, centers):
     response = sos(app.client)
     assert response.status_code == 201
     assert response.json()["center"] == {"code": "41270", "name": "안산시"}
+
+
+def test_with_no_location_and_no_home_center_the_host_center_takes_it(app, centers, settings):
+    settings.HOST_CENTER_CODE = "41270"  # the setting names the host, not a hard-coded city
+    response = sos(app.client, None)
+    assert response.status_code == 201
+    assert response.json()["center"] == {"code": "41270", "name": "안산시"}
+    alert = Alert.objects.get()
+    assert alert.center == centers["ansan"] and alert.location is None and not alert.out_of_area
+    assert alert.events.get().data["routed_by"] == "host_center"
+
+
+def test_without_the_named_host_center_the_first_linked_center_takes_it(app, centers, settings):
+    settings.HOST_CENTER_CODE = "99999"  # misconfigured or not loaded: still someone watches it
+    response = sos(app.client, None)
+    assert response.json()["center"]["code"] == "41270"
 
 
 def test_with_nothing_at_all_it_is_still_accepted_with_no_center(app, db):

@@ -10,6 +10,7 @@ from guardians.auth import hash_token
 from guardians.models import AppToken, Citizen, PhoneVerification, SmsMessage
 from guardians.verification import Outcome
 from guardians.views_account import _VERIFY_ERRORS
+from tests.factories import make_center
 from tests.guardians.conftest import code_from
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,15 @@ def test_disabled_citizen_cannot_sign_in(api, django_capture_on_commit_callbacks
                         format="json")
     assert response.status_code == 400
     assert not AppToken.objects.exists()
+
+
+def test_a_new_citizen_gets_the_host_center_as_home(api, django_capture_on_commit_callbacks, outbox,
+                                                     settings) -> None:
+    make_center("41270", (126.80, 37.25, 126.95, 37.35), name="안산시")
+    host = make_center("41590", (126.80, 37.10, 126.95, 37.25), name="화성시")
+    settings.HOST_CENTER_CODE = "41590"
+    register(api, django_capture_on_commit_callbacks, name="김영희")
+    response = api.post(VERIFY, {"phone": "01012345678", "code": code_from(outbox, "01012345678")},
+                        format="json")
+    assert response.status_code == 200
+    assert Citizen.objects.get().home_center == host

@@ -1,0 +1,94 @@
+"""Issue 15, points 2 and 6, in a real browser: an alert without a position says "위치 없음" and
+the map leaves the previous alert's area; addresses and the offline context layers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
+
+from cameras.models import Camera
+from guardians.auth import issue_token
+from guardians.models import Citizen
+from operators.models import Center, Role, User
+from tests.browser.conftest import CHROMIUM_ARGS
+from tests.browser.test_console import PASSWORD, SOS_AT, AsgiServer, app_post, asgi_server, offset  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def town(asgi_server: AsgiServer) -> dict:  # noqa: F811
+    hwaseong = Center.objects.create(
+        code="41590", name="화성시", phone="031-369-2000",
+        boundary=MultiPolygon(Polygon.from_bbox((126.70, 37.00, 127.00, 37.30)), srid=4326),
+    )
+    Camera.objects.create(agency="화성시", management_number="HS-0001", location=offset(40), center=hwaseong,
+                          road_address="경기도 화성시 남양읍 시청로 159")
+    User.objects.create_user("op-places", password=PASSWORD, role=Role.OPERATOR, center=hwaseong,
+                             first_name="최관제")
+    located = Citizen.objects.create(phone="01011112222", name="김위치", home_center=hwaseong)
+    # A brand-new citizen: no home center, no location ever (the SOS must still reach 화성).
+    unknown = Citizen.objects.create(phone="01033334444", name="이모름")
+    return {"located": issue_token(located), "unknown": issue_token(unknown)}
+
+
+def login(page: object, base: str) -> None:
+    page.goto(f"{base}/login/?next=/console/")
+    page.fill("#id_username", "op-places")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/console/")
+    page.wait_for_function("() => window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
+
+
+def sos(base: str, token: str, location: dict | None) -> int:
+    import uuid
+
+    body = {"client_id": str(uuid.uuid4()), "trigger": "button", "location": location}
+    return app_post(base, "alerts/", token, body)["id"]
+
+
+def test_an_alert_without_a_position_says_so_and_the_map_leaves_the_last_area(
+    asgi_server: AsgiServer, town: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base = asgi_server.url
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="ko-KR").new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            login(page, base)
+            located = sos(base, town["located"], {"latitude": SOS_AT[1], "longitude": SOS_AT[0],
+                                                  "accuracy": 15, "source": "gnss"})
+            page.wait_for_function(f"() => HSConsole.selectedId() === {located}", timeout=5_000)
+            expect(page.locator("#map .hs-alert-marker")).to_have_count(1)
+            expect(page.locator("#camera-list .hs-camera-item")).to_have_count(1)
+            assert page.evaluate("HSConsole.map.getZoom()") >= 15
+
+            unknown = sos(base, town["unknown"], None)
+            row = page.locator(f".hs-row[data-alert-id='{unknown}']")
+            expect(row).to_be_visible(timeout=3_000)  # the host center's operator sees it
+            expect(row.locator(".hs-accuracy")).to_have_text("위치 없음")
+            row.click()
+            page.wait_for_function(f"() => HSConsole.selectedId() === {unknown}")
+            expect(page.locator("#camera-list")).to_have_text("위치 없음")
+            expect(page.locator("#camera-list")).not_to_contain_text("CCTV 없음")
+            expect(page.locator("#map .hs-map-note")).to_have_text("위치 없음")
+            expect(page.locator("#map .hs-alert-marker")).to_have_count(0)
+            expect(page.locator("#map .hs-camera-marker")).to_have_count(0)
+            page.wait_for_function("() => HSConsole.map.getZoom() <= 12")  # the center, not the old spot
+            page.screenshot(path=str(artifacts / "console_no_location.png"), full_page=True)
+
+            page.locator(f".hs-row[data-alert-id='{located}']").click()
+            expect(page.locator("#map .hs-map-note")).to_be_hidden()
+            expect(page.locator("#map .hs-alert-marker")).to_have_count(1)
+            assert re.search(r"\d", page.locator("#camera-list").inner_text())
+        finally:
+            browser.close()
+    assert errors == []

@@ -1,0 +1,64 @@
+"""Issue 15, point 2: no alert is ever without a center whose operators watch it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from alerts.models import Alert
+from tests.alerts.conftest import SEA_WEST, loc
+from tests.console.conftest import communicator, logged_in, make_app_user, receive, session_headers
+
+BASE = "/api/v1/console"
+
+
+def app_sos(location: object) -> Alert:
+    """A brand-new citizen's SOS through the app API (no home center, no last location)."""
+    app = make_app_user("신규")
+    assert app.citizen.home_center_id is None and app.citizen.last_location is None
+    response = app.client.post("/api/v1/alerts/", {"client_id": str(uuid.uuid4()), "trigger": "button",
+                                                   "location": location}, format="json")
+    assert response.status_code == 201
+    return Alert.objects.get(pk=response.json()["id"])
+
+
+@pytest.mark.django_db
+def test_a_new_citizens_sos_without_a_location_reaches_the_host_centers_operators(staff):
+    alert = app_sos(None)
+    assert alert.center.code == "41590" and alert.location is None
+    operator = logged_in(staff.hwaseong)
+    [row] = operator.get(f"{BASE}/queue/").json()
+    assert row["id"] == alert.pk and row["latitude"] is None  # the console shows "위치 없음"
+    detail = operator.get(f"{BASE}/alerts/{alert.pk}/")
+    assert detail.status_code == 200
+    assert detail.json()["cameras"] == [] and detail.json()["alert"]["center"]["code"] == "41590"
+    claim = operator.post(f"{BASE}/alerts/{alert.pk}/claim", {}, content_type="application/json")
+    assert claim.status_code == 200
+    assert logged_in(staff.ansan).get(f"{BASE}/alerts/{alert.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_out_of_area_sos_goes_to_the_nearest_center_and_its_operators_see_it(staff):
+    alert = app_sos(loc(SEA_WEST))
+    assert alert.center.code == "41590" and alert.out_of_area
+    operator = logged_in(staff.hwaseong)
+    [row] = operator.get(f"{BASE}/queue/").json()
+    assert row["id"] == alert.pk and row["out_of_area"] is True
+    assert operator.get(f"{BASE}/alerts/{alert.pk}/").status_code == 200
+    assert logged_in(staff.ansan).get(f"{BASE}/queue/").json() == []
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_db_connections")
+async def test_the_host_centers_console_gets_the_push_of_a_sos_without_a_location(staff):
+    comm = communicator(await sync_to_async(session_headers)(staff.hwaseong))
+    connected, _code = await comm.connect()
+    assert connected
+    await receive(comm, "snapshot")
+    alert = await sync_to_async(app_sos)(None)
+    created = await receive(comm, "alert.created")
+    assert created["alert"]["id"] == alert.pk and created["alert"]["latitude"] is None
+    await comm.disconnect()
