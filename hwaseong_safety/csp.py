@@ -109,3 +109,16 @@ def header_value(policy: Mapping[str, Iterable[str]], *, websocket_origin: str |
             sources.append(websocket_origin)
         parts.append(" ".join([directive, *sources]))
     return "; ".join(parts)
+
+
+REPORT_ONLY_WARNING = (
+    "CSP_REPORT_ONLY is true: the content security policy is only reported, NOT enforced. An "
+    "injected script would run in the console, the admin and the guardians' pages. Use it only to "
+    "try a policy change, and set CSP_REPORT_ONLY=false again."
+)
+
+
+def report_only_warning(report_only: bool) -> str | None:
+    """What a web worker says at start (hwaseong_safety/warmup.py) when the policy is not enforced."""
+    return REPORT_ONLY_WARNING if report_only else None
+

@@ -27,6 +27,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
 
+from hwaseong_safety.csp import report_only_warning
+
 logger = logging.getLogger(__name__)
 
 # Our own packages; their modules that run only as commands or build the schema are left out.
@@ -140,6 +142,9 @@ def freeze_heap() -> int:
 
 def start_worker() -> dict[str, str]:
     started = time.perf_counter()
+    # Loud, at every start: a policy left in report-only mode protects nothing (issue 16).
+    if warning := report_only_warning(settings.CSP_REPORT_ONLY):
+        logger.warning(warning)
     outcome = warm_up()
     frozen = freeze_heap()
     logger.info("worker warmed up in %.0f ms (%s), %d objects frozen", (time.perf_counter() - started) * 1000,

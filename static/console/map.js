@@ -11,6 +11,12 @@
   var CAMERA_LAYER_MIN_ZOOM = 15; // below this the bbox would hold thousands of cameras
   var CONE_METERS = 60;
 
+  // Tooltips get a DOM node, never a string: Leaflet puts strings in as HTML, and these names
+  // come from imports and citizens (a trip's destination).
+  function textNode(text) {
+    return HS.el("span", null, text);
+  }
+
   function viewCone(latlng, bearing, fov) {
     return HSViewCone.viewCone(latlng, bearing, fov, { meters: CONE_METERS, circleMeters: CONE_METERS / 2 });
   }
@@ -49,7 +55,7 @@
           var c = feature.geometry.coordinates;
           L.circleMarker([c[1], c[0]], { radius: 3, weight: 1, className: "hs-camera-dot hs-camera-dot--" + feature.properties.status })
             .on("click", function (event) { options.onCameraClick(feature.id, event.latlng); })
-            .bindTooltip(feature.properties.management_number || String(feature.id))
+            .bindTooltip(function () { return textNode(feature.properties.management_number || String(feature.id)); })
             .addTo(cameraLayer);
         });
       });
@@ -68,7 +74,7 @@
       var trip = alert.trip;
       if (trip && trip.destination) {
         L.circleMarker([trip.destination.latitude, trip.destination.longitude], { radius: 7, className: "hs-destination" })
-          .bindTooltip(trip.destination_name || "").addTo(alertLayer);
+          .bindTooltip(function () { return textNode(trip.destination_name || HS.label("destination")); }).addTo(alertLayer);
       }
       if (alert.latitude === null || alert.latitude === undefined) {
         // No position: say so on the map, and never leave the previous alert's area on screen.
@@ -129,7 +135,7 @@
         if (cone) cone.addTo(nearestLayer);
         var icon = L.divIcon({
           className: "hs-camera-marker hs-camera-marker--" + camera.status + (onWall(camera.id) ? " hs-camera-marker--on-wall" : ""),
-          html: "<span>" + (index + 1) + "</span>", iconSize: [22, 22],
+          html: HS.el("span", null, index + 1), iconSize: [22, 22],
         });
         L.marker(at, { icon: icon, title: camera.management_number || String(camera.id) })
           .on("click", function () { options.onCameraClick(camera.id, at); })

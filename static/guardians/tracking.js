@@ -52,7 +52,10 @@
       destination = L.circleMarker([data.destination.latitude, data.destination.longitude],
         { radius: 9, weight: 3, className: "hs-destination" }).addTo(map);
       // Always labelled: a phone has no hover.
-      destination.bindTooltip(data.destination.name || labels.destination, { permanent: true, direction: "top", offset: [0, -8] });
+      // A node, not a string: Leaflet parses a string as HTML, and the citizen typed this name.
+      var name = document.createElement("span");
+      name.textContent = data.destination.name || labels.destination;
+      destination.bindTooltip(name, { permanent: true, direction: "top", offset: [0, -8] });
     }
     var trail = data.trail.slice();
     var p = data.position;

@@ -3,6 +3,7 @@ that need nothing inline. The real-browser check is tests/browser/test_csp.py.""
 
 from __future__ import annotations
 
+import logging
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from django.test import Client
 from cameras.models import Camera
 from guardians.models import Citizen
 from guardians.tracking import tracking_token
-from hwaseong_safety.csp import build_policy, header_value, parse_extra
+from hwaseong_safety.csp import REPORT_ONLY_WARNING, build_policy, header_value, parse_extra
 from operators.models import Role, User
 from tests.factories import make_center
 from tests.guardians.helpers import make_guardian, make_trip
@@ -189,3 +190,23 @@ def test_a_bad_csp_extra_stops_the_server_from_starting() -> None:
     result = _manage("check", CSP_EXTRA="script-src 'unsafe-inline'")
     assert result.returncode != 0
     assert "CSP_EXTRA" in result.stderr
+
+
+@pytest.mark.parametrize("report_only", [True, False])
+def test_a_worker_warns_at_start_when_the_policy_is_only_reported(
+    report_only: bool, settings, caplog, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hwaseong_safety import warmup
+
+    settings.CSP_REPORT_ONLY = report_only
+    # Only the start's message is under test here; the warm-up itself has its own tests.
+    monkeypatch.setattr(warmup, "warm_up", dict)
+    monkeypatch.setattr(warmup, "freeze_heap", lambda: 0)
+    with caplog.at_level(logging.WARNING, logger="hwaseong_safety.warmup"):
+        warmup.start_worker()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    if report_only:
+        assert warnings == [REPORT_ONLY_WARNING]
+        assert "NOT enforced" in warnings[0] and "CSP_REPORT_ONLY=false" in warnings[0]
+    else:
+        assert warnings == []

@@ -1,0 +1,72 @@
+"""Strings from outside reach pages only as text (docs/hardening.md, issue 16 point 2).
+
+The real-browser test (tests/browser/test_hostile_text.py) proves today's pages; this one keeps
+the rule for code written later: no HTML-parsing sink in our scripts, no Leaflet tooltip or popup
+given a string built from data (Leaflet puts strings in with innerHTML), no escaping switched off in
+a template, no ``mark_safe`` on anything.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = sorted(p for p in (ROOT / "static").rglob("*.js") if "vendor" not in p.parts)
+SINKS = re.compile(r"\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write|createContextualFragment"
+                   r"|DOMParser|\.srcdoc\s*=")
+# Leaflet: bindTooltip/bindPopup/setContent take a node or a function returning one. What follows
+# the parenthesis may be a function or a plain variable (holding a node), never a string literal,
+# a concatenation or a property of some data object.
+LEAFLET_CALL = re.compile(r"\.(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\(\s*([^,)]*)")
+SAFE_ARGUMENT = re.compile(r"^(function\b.*|[A-Za-z_$][\w$]*|[A-Za-z_$][\w$.]*(Node|Element)\(.*)$")
+# L.divIcon's html: a constant or a node.
+DIV_ICON_HTML = re.compile(r"\bhtml:\s*([^,}]*)")
+CONSTANT_OR_NODE = re.compile(r'^("[^"+]*"|\'[^\'+]*\'|HS\.el\(.*|[A-Za-z_$][\w$]*)$')
+
+
+def test_there_are_scripts_to_check() -> None:
+    assert any(p.name == "map.js" for p in SCRIPTS) and any(p.name == "tracking.js" for p in SCRIPTS)
+
+
+def test_no_html_parsing_sink_in_our_scripts() -> None:
+    offenders = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in SCRIPTS
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if SINKS.search(line) and not line.strip().startswith(("//", "*"))]
+    assert offenders == []
+
+
+def test_leaflet_tooltips_and_popups_get_nodes() -> None:
+    offenders = []
+    for path in SCRIPTS:
+        text = path.read_text(encoding="utf-8")
+        for match in LEAFLET_CALL.finditer(text):
+            if not SAFE_ARGUMENT.match(match.group(2).strip()):
+                offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+        for match in DIV_ICON_HTML.finditer(text):
+            if not CONSTANT_OR_NODE.match(match.group(1).strip()):
+                offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert offenders == []
+
+
+def test_the_check_catches_what_it_should() -> None:
+    for bad in ('.bindTooltip(trip.destination_name || "")', ".bindPopup('<b>' + name + '</b>')",
+                ".bindTooltip(`${x}`)", ".setContent(data.name)"):
+        match = LEAFLET_CALL.search(bad)
+        assert match and not SAFE_ARGUMENT.match(match.group(2).strip()), bad
+    for good in (".bindTooltip(function () { return textNode(x); })", ".bindTooltip(name, {",
+                 ".bindTooltip(textNode(row[2] || config.labels.nearby))"):
+        match = LEAFLET_CALL.search(good)
+        assert match and SAFE_ARGUMENT.match(match.group(2).strip()), good
+    assert not CONSTANT_OR_NODE.match('"<span>" + (index + 1) + "</span>"')
+    assert SINKS.search("box.innerHTML = text") and SINKS.search("el.insertAdjacentHTML('beforeend', x)")
+
+
+def test_templates_and_code_never_switch_escaping_off() -> None:
+    templates = [p for p in (ROOT / "templates").rglob("*.html")
+                 if re.search(r"\|\s*safe\b|\bautoescape\s+off\b|\|\s*safeseq\b", p.read_text(encoding="utf-8"))]
+    assert templates == []
+    code = [p for app in ("alerts", "cameras", "guardians", "operators", "hwaseong_safety")
+            for p in (ROOT / app).rglob("*.py")
+            if re.search(r"\bmark_safe\(|\bSafeString\(", p.read_text(encoding="utf-8"))]
+    assert code == []
