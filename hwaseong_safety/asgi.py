@@ -2,7 +2,8 @@
 
 HTTP bodies are counted on the way in (hwaseong_safety/body_limits.py): Django's handler would read
 a chunked body of any size to disk before a middleware could refuse it. Websockets only from the
-site's own pages: the Origin header must name one of ALLOWED_HOSTS (none at all is refused too).
+site's own pages: the Origin header must be the site's own scheme, host and port (ws_origin.py;
+none at all is refused too).
 The server's lifespan messages warm each worker up before its first request (warmup.py).
 """
 
@@ -19,16 +20,16 @@ django_asgi_app = get_sync_chain_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from hwaseong_safety.body_limits import AsgiBodyLimit  # noqa: E402
 from hwaseong_safety.routing import websocket_urlpatterns  # noqa: E402
 from hwaseong_safety.warmup import WarmUpLifespan  # noqa: E402
+from hwaseong_safety.ws_origin import SameOriginValidator  # noqa: E402
 
 # Lifespan: each worker warms up and freezes its heap before its first request (warmup.py).
 application = WarmUpLifespan(ProtocolTypeRouter(
     {
         "http": AsgiBodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 ))

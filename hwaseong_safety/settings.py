@@ -286,6 +286,10 @@ GUARDIAN_TRACKING_POLL_SECONDS = env.int("GUARDIAN_TRACKING_POLL_SECONDS", 10, m
 # A connected console still asks for a fresh snapshot this often: a push lost on the way (a full
 # channel, a Redis restart) is then never missed for longer than this.
 CONSOLE_RESYNC_SECONDS = env.int("CONSOLE_RESYNC_SECONDS", 30, min_value=5, max_value=600)
+# Messages one console's socket may fall behind by before it is cut off (close 4408; its browser
+# reconnects and gets a snapshot): a console that stops reading never holds the others
+# (operators/console_outbox.py).
+CONSOLE_SEND_QUEUE = env.int("CONSOLE_SEND_QUEUE", 500, min_value=10, max_value=100_000)
 # An alert nobody claimed for this many seconds alarms the supervisors.
 ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", 30, min_value=5, max_value=3600)
 # A trip not arrived this long after its expected arrival becomes overdue.

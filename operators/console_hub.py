@@ -24,6 +24,7 @@ from alerts.console_serializers import user_brief
 from alerts.events import ALL_CENTERS_GROUP, center_group
 from operators import presence
 from operators.console_push import ALL_VIEW, Built, _encode, _message_centers, build_push
+from operators.console_sessions import LiveSession, live_sessions
 from operators.models import Center, User
 
 if TYPE_CHECKING:
@@ -220,13 +221,14 @@ class Hub:
                 await self.refresh_groups()
             consumers = [c for c in self.consumers if c.user is not None]
             try:
-                users = await read_db(_users_by_pk)({c.user.pk for c in consumers})
+                users, sessions = await read_db(_users_and_sessions)(
+                    {c.user.pk for c in consumers}, [c.session_key for c in consumers if c.session_key])
             except Exception:  # the database is away: keep what we know, try again
                 logger.warning("console: could not re-check %d users", len(consumers), exc_info=True)
                 continue
             for consumer in consumers:
                 try:
-                    await consumer.recheck(users.get(consumer.user.pk))
+                    await consumer.recheck(users.get(consumer.user.pk), sessions.get(consumer.session_key))
                 except Exception:
                     logger.exception("console: re-check of user %s failed", consumer.user.pk)
 
@@ -245,9 +247,9 @@ def hub() -> Hub:
 # --- database reads (in worker threads) -----------------------------------------------------
 
 
-def _users_by_pk(pks: set[int]) -> dict[int, User]:
+def _users_and_sessions(pks: set[int], keys: list[str]) -> tuple[dict[int, User], dict[str, LiveSession]]:
     users = User.objects.select_related("center").defer("center__boundary").filter(pk__in=pks)
-    return {u.pk: u for u in users}
+    return {u.pk: u for u in users}, live_sessions(keys)
 
 
 

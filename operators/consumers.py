@@ -6,7 +6,12 @@ user watches, then send a snapshot from the database, so a reconnect misses noth
 Alert events do not come to each console from Redis: the process's hub (operators/console_hub.py)
 reads and encodes each one once and hands it to every console of the process (``deliver``), which
 filters it for its user (operators/console_push.py). A user who lost their role is cut off at the
-hub's next re-check, or at once when the user is saved (``staff_changed``).
+hub's next re-check, or at once when the user is saved (``staff_changed``); a socket whose session
+ended (logout, expiry, deleted) the same way, at once on logout.
+
+Every message out goes through the console's own bounded queue (operators/console_outbox.py): a
+console that stops reading never holds the others. Whatever ends the socket (a close, an error in a
+handler, a malformed frame), ``_cleanup`` runs: nobody stays "on duty" on a dead socket.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from alerts.events import ALL_CENTERS_GROUP, center_group
 from alerts.visibility import may_open_console, open_queue, sees_all_centers
 from operators import presence
 from operators.console_hub import _presence, _view_presence_codes, hub, read_db
+from operators.console_outbox import Outbox
 from operators.console_push import ALL_VIEW, Built, Viewer, _encode
+from operators.console_sessions import LiveSession, live_sessions, session_digest, session_holds
 from operators.models import User
 from operators.signals import staff_group
 
@@ -31,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_LAGGING = 4408  # fell too far behind: reconnect at once (a snapshot brings it up to date)
 
 
 class ConsoleConsumer(AsyncJsonWebsocketConsumer):
@@ -39,7 +47,18 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     joined: tuple[str, ...] = ()
     presence_code: str | None = None
     heartbeat: asyncio.Task | None = None
+    outbox: Outbox | None = None
+    session_key: str | None = None
+    closer: asyncio.Task | None = None
     cut_off = False
+    cleaned = False
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also after an exception in a handler, when Channels never calls disconnect().
+            await asyncio.shield(self._cleanup())
 
     async def dispatch(self, message: dict) -> None:
         """As channels' own, without its ``aclose_old_connections()`` before every handler: that is
@@ -58,6 +77,9 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         if not getattr(scope_user, "is_authenticated", False):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        session = self.scope.get("session")
+        self.session_key = getattr(session, "session_key", None)
+        self.outbox = Outbox(lambda text: self.send(text_data=text), self._lagging)
         self.user = await read_db(_fresh_user)(scope_user.pk)
         if self.user is None or not may_open_console(self.user):
             await self.close(code=CLOSE_FORBIDDEN)
@@ -72,9 +94,21 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         self.heartbeat = asyncio.create_task(self._beat())
 
     async def disconnect(self, code: int) -> None:
+        await self._cleanup()
+
+    async def _cleanup(self) -> None:
+        """Idempotent: the socket is gone or cut off; it leaves the hub, its groups and presence."""
+        if self.cleaned:
+            return
+        self.cleaned = True
         if self.heartbeat is not None:
             self.heartbeat.cancel()
-        await self._leave_groups()
+        if self.outbox is not None:
+            self.outbox.close()
+        try:
+            await self._leave_groups()
+        except Exception:  # Redis gone: memberships expire; the hub has forgotten us anyway
+            logger.warning("console: could not leave the groups of %s", self.channel_name, exc_info=True)
         if self.presence_code is not None and self.user is not None:
             try:
                 await presence.leave(self.presence_code, self.user.pk, self.channel_name)
@@ -82,12 +116,26 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             except Exception:  # Redis gone: the entry expires by itself
                 logger.exception("console presence: could not record %s leaving", self.user.pk)
 
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None,
+                      **kwargs: object) -> None:
+        """Frames that are not JSON text (binary, malformed, too deep) are ignored, not a crash."""
+        if text_data is None:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except (ValueError, RecursionError):
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content: object, **kwargs: object) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         if self.user is None or self.cut_off:
             return
         if kind == "ping":
-            await presence.touch(self.presence_code, self.user.pk, self.channel_name)
+            try:
+                await presence.touch(self.presence_code, self.user.pk, self.channel_name)
+            except Exception:  # a Redis blip: the heartbeat tries again
+                logger.warning("console presence: ping of %s not recorded", self.user.pk, exc_info=True)
             await self.push("pong", server_time=timezone.now().isoformat())
         elif kind == "resync":
             await self.send_snapshot()
@@ -99,9 +147,33 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         await self.send_text({"type": kind, **payload})
 
     async def send_text(self, text: str | dict) -> None:
-        """The one way out; ``text`` is usually encoded once for every console of the process."""
-        if not self.cut_off:
-            await self.send(text_data=text if isinstance(text, str) else _encode(text))
+        """The one way out, through this console's own queue: never waits on the socket. ``text``
+        is usually encoded once for every console of the process."""
+        if not self.cut_off and self.outbox is not None:
+            self.outbox.put(text if isinstance(text, str) else _encode(text))
+
+    def _lagging(self, why: str) -> None:
+        """The outbox gave up on this socket: cut it off now and close it without waiting."""
+        logger.warning("console of user %s cut off: %s", getattr(self.user, "pk", None), why)
+        self._cut_off(CLOSE_LAGGING)
+
+    def _cut_off(self, code: int) -> None:
+        """Nothing more gets out; the close frame waits for the socket in a task of its own (a
+        socket nobody reads takes it only when read again, or when the server's ping times out)."""
+        if self.cut_off:
+            return
+        self.cut_off = True
+        if self.outbox is not None:
+            self.outbox.close()
+
+        async def close() -> None:
+            await self._cleanup()
+            try:
+                await self.close(code=code)
+            except Exception:  # already gone
+                logger.debug("console close after cut-off failed", exc_info=True)
+
+        self.closer = asyncio.get_running_loop().create_task(close())
 
     async def send_snapshot(self) -> None:
         # The numbers first: a push numbered up to them was committed before the read below.
@@ -119,19 +191,31 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
             await self.send_text(text)
 
     async def staff_changed(self, message: dict) -> None:
-        """operators.signals: this user was saved; re-read them now, not at the next re-check."""
-        if not self.cut_off and self.user is not None:
-            await self.recheck(await read_db(_fresh_user)(self.user.pk))
-
-    async def recheck(self, user: User | None) -> None:
-        """Cut off a user who may no longer open the console; follow one who changed center."""
+        """operators.signals: this user was saved, or logged out somewhere; re-read them now, not
+        at the next re-check. A logout names the session it ended (a digest, not the key)."""
         if self.cut_off or self.user is None:
+            return
+        if self.session_key and message.get("session") == session_digest(self.session_key):
+            self._cut_off(CLOSE_UNAUTHENTICATED)
+            return
+        user = await read_db(_fresh_user)(self.user.pk)
+        sessions = await read_db(live_sessions)([self.session_key] if self.session_key else [])
+        await self.recheck(user, sessions.get(self.session_key))
+
+    async def recheck(self, user: User | None, session: LiveSession | None) -> None:
+        """Cut off a user who may no longer open the console or whose session ended (logout,
+        expiry, deleted, password changed); follow one who changed center."""
+        if self.cut_off or self.user is None:
+            return
+        if self.outbox is not None and self.outbox.stalled():
+            self._lagging("its socket takes nothing")
             return
         if user is None or not may_open_console(user):
             # Messages already queued for this channel must not get out either.
-            self.cut_off = True
-            await self._leave_groups()
-            await self.close(code=CLOSE_FORBIDDEN)
+            self._cut_off(CLOSE_FORBIDDEN)
+            return
+        if not session_holds(session, user):
+            self._cut_off(CLOSE_UNAUTHENTICATED)
             return
         self.user, viewer = user, Viewer.of(user)
         if viewer != self.viewer:
