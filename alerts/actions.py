@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.events import publish_alert_event
 from alerts.locations import Fix
-from alerts.models import Alert, AlertEvent, AlertKind, AlertLocation, AlertStatus, Trip
+from alerts.models import Alert, AlertKind, AlertLocation, AlertStatus, Trip
 from alerts.placement import Placement, place, route
 from alerts.status import STALE_AFTER_S
 from alerts.texts import sos_body
+from alerts.timeline import record_event
 from guardians.models import Citizen
 from guardians.notify import notify_guardians
 
@@ -90,7 +91,7 @@ def _record_new_sos(alert: Alert, placement: Placement, fix: Fix | None, trip: T
         data["rejected_location"] = jsonb_safe(location_errors)
     if clock_errors:  # the point was kept, timed on receipt
         data["rejected_location_time"] = jsonb_safe(clock_errors)
-    AlertEvent.objects.create(alert=alert, kind="created", data=data)
+    record_event(alert, "created", data=data)
     if fix is not None:
         _store_trail(alert, [fix])
         remember_citizen_location(alert.citizen_id, fix)
@@ -106,7 +107,7 @@ def _notify_guardians_of_sos(alert: Alert) -> None:
             notify_guardians(alert.citizen, "sos", lambda _guardian, link: sos_body(alert, link), alert=alert)
     except Exception:
         logger.exception("SOS %s: guardians could not be notified", alert.pk)
-        AlertEvent.objects.create(alert=alert, kind="guardians_not_notified")
+        record_event(alert, "guardians_not_notified")
 
 
 def jsonb_safe(value: object) -> object:
@@ -214,11 +215,11 @@ def _reroute(alert: Alert, fix: Fix) -> str:
     alert.center, alert.out_of_area = routing.center, routing.out_of_area
     alert.border_centers.set(routing.neighbours)
     if old is None:
-        AlertEvent.objects.create(alert=alert, kind="routed", data={"to": routing.center.code})
+        record_event(alert, "routed", data={"to": routing.center.code})
         publish_alert_event(alert, "routed")
         return "routed"
     if old.pk != routing.center.pk:
-        AlertEvent.objects.create(alert=alert, kind="transferred",
+        record_event(alert, "transferred",
                                   data={"from": old.code, "to": routing.center.code,
                                         "out_of_area": routing.out_of_area})
         publish_alert_event(alert, "transferred", also_centers=[old.code])
@@ -254,7 +255,7 @@ def do_cancel_alert(alert: Alert, pin: str) -> Alert:
         elif outcome == "cancel" and not alert.is_duress and alert.status in OPEN_STATUSES:
             alert.status, alert.cancelled_at = AlertStatus.CANCELLED, now
             alert.save(update_fields=["status", "cancelled_at", "updated_at"])
-            AlertEvent.objects.create(alert=alert, kind="cancelled")
+            record_event(alert, "cancelled")
             publish_alert_event(alert, "cancelled")
     return alert
 
@@ -266,7 +267,7 @@ def _mark_duress(alert: Alert, now: datetime) -> None:
     if reopened:
         alert.status = AlertStatus.RECEIVED
     alert.save(update_fields=["is_duress", "cancelled_at", "status", "updated_at"])
-    AlertEvent.objects.create(alert=alert, kind="duress", data={"reopened": reopened})
+    record_event(alert, "duress", data={"reopened": reopened})
     publish_alert_event(alert, "duress")
 
 

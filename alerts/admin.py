@@ -9,23 +9,56 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import formats, timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from alerts import timeline
 from alerts.admin_holds import hold_view, may_manage_holds
 from alerts.holds import hold_reasons, holding_alerts, release_takes_effect_at
-from alerts.models import Alert, AlertEvent, RetentionRun, Trip
+from alerts.models import Alert, AlertEvent, Escalation, RetentionRun, Trip
 from alerts.status import location_age_s, operator_priority
+from alerts.timeline_display import describe
 
 
 class AlertEventInline(admin.TabularInline):
     model = AlertEvent
-    fields = ["created_at", "kind", "actor", "data"]
+    verbose_name = _("timeline entry")
+    verbose_name_plural = _("timeline")
+    fields = ["created_at", "event", "by", "details"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # the timeline is append-only, written by actions
+
+    @admin.display(description=_("event"))
+    def event(self, event: AlertEvent) -> str:
+        return timeline.label(event.kind)  # the registry's name, never the raw key
+
+    @admin.display(description=_("by"))
+    def by(self, event: AlertEvent) -> str:
+        actor = event.actor
+        return (actor.get_full_name() or actor.username) if actor else str(_("System"))
+
+    @admin.display(description=_("details"))
+    def details(self, event: AlertEvent) -> str:
+        rows = describe(event.data)
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows) if rows else "-"
+
+
+class EscalationInline(admin.TabularInline):
+    model = Escalation
+    verbose_name_plural = _("requests to police and fire")
+    fields = ["created_at", "agency", "reason", "requested_by", "delivery_status", "attempts", "last_error",
+              "delivered_at", "status", "status_at", "external_reference"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # made from the console only
 
 
 class ReadOnlyMixin:
@@ -68,7 +101,7 @@ class AlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["kind", "status", "is_duress", "out_of_area", "center", RetentionHoldFilter]
     list_select_related = ["center", "citizen"]
     date_hierarchy = "created_at"
-    inlines = [AlertEventInline]
+    inlines = [EscalationInline, AlertEventInline]
     fields = ["citizen", "client_id", "kind", "trigger", "status", "is_duress", "priority", "trip", "center",
               "out_of_area", "border_centers", "position", "accuracy", "location_source",
               "location_recorded_at", "location_age", "claimed_by", "claimed_at", "closed_at", "disposition",

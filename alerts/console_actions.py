@@ -22,6 +22,7 @@ from alerts.dispatch_tasks import queue_delivery
 from alerts.events import publish_alert_event
 from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
 from alerts.texts import alert_closed_body
+from alerts.timeline import record_event
 from alerts.visibility import sees_all_centers
 from guardians.notify import notify_guardians
 from hwaseong_safety.commit import on_commit_robust
@@ -98,7 +99,7 @@ def _take(alert: Alert, user: User, now: datetime) -> AlertEvent | None:
     if alert.status == AlertStatus.RECEIVED:
         alert.status = AlertStatus.CLAIMED
     alert.save(update_fields=["claimed_by", "claimed_at", "status", "updated_at"])
-    return AlertEvent.objects.create(alert=alert, kind="claimed", actor=user)
+    return record_event(alert, "claimed", actor=user)
 
 
 def do_claim_alert(alert: Alert, user: User) -> tuple[Alert, AlertEvent]:
@@ -128,7 +129,7 @@ def do_acknowledge_alert(alert: Alert, user: User) -> tuple[Alert, AlertEvent | 
             return alert, claim
         alert.status = AlertStatus.ACKNOWLEDGED
         alert.save(update_fields=["status", "updated_at"])
-        event = AlertEvent.objects.create(alert=alert, kind="acknowledged", actor=user)
+        event = record_event(alert, "acknowledged", actor=user)
         publish_alert_event(alert, "acknowledged", event=event)
     return alert, event
 
@@ -136,7 +137,7 @@ def do_acknowledge_alert(alert: Alert, user: User) -> tuple[Alert, AlertEvent | 
 def do_add_note(alert: Alert, user: User, text: str) -> AlertEvent:
     """Notes change no state; allowed on finished alerts too (the write-up often comes after)."""
     with transaction.atomic():
-        event = AlertEvent.objects.create(alert=alert, kind="note", actor=user, data={"text": text})
+        event = record_event(alert, "note", actor=user, data={"text": text})
         publish_alert_event(alert, "note", event=event)
     return event
 
@@ -161,7 +162,7 @@ def do_escalate_alert(
         alert.status = AlertStatus.DISPATCHED
         alert.save(update_fields=["status", "updated_at"])
         delivery = {e.agency: e.delivery_status for e in escalations}
-        event = AlertEvent.objects.create(alert=alert, kind="escalated", actor=user,
+        event = record_event(alert, "escalated", actor=user,
                                           data={"agencies": agencies, "reason": reason, "delivery": delivery})
         publish_alert_event(alert, "escalated", event=event)
         for escalation in escalations:
@@ -188,7 +189,7 @@ def do_transfer_alert(alert: Alert, user: User, center: Center) -> tuple[Alert, 
                                   "updated_at"])
         alert.border_centers.remove(center)
         old_code = old.code if old else None
-        event = AlertEvent.objects.create(alert=alert, kind="transfer", actor=user,
+        event = record_event(alert, "transfer", actor=user,
                                           data={"from": old_code, "to": center.code})
         publish_alert_event(alert, "transfer", also_centers=[old_code] if old_code else [], event=event,
                             moved=(old_code, center.code))
@@ -206,7 +207,7 @@ def do_close_alert(alert: Alert, user: User, disposition: str, note: str = "") -
         _take(alert, user, now)
         alert.status, alert.closed_at, alert.disposition = AlertStatus.CLOSED, now, disposition
         alert.save(update_fields=["status", "closed_at", "disposition", "updated_at"])
-        event = AlertEvent.objects.create(alert=alert, kind="closed", actor=user,
+        event = record_event(alert, "closed", actor=user,
                                           data={"disposition": disposition, "note": note})
         publish_alert_event(alert, "closed", event=event)
         _notify_guardians_of_close(alert)
@@ -227,5 +228,5 @@ def _notify_guardians_of_close(alert: Alert) -> None:
                              discloses_location=False)
     except Exception:
         logger.exception("alert %s closed; guardians could not be notified", alert.pk)
-        AlertEvent.objects.create(alert=alert, kind="guardians_not_notified",
+        record_event(alert, "guardians_not_notified",
                                   data={"purpose": CLOSED_SMS_PURPOSE})

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from alerts import timeline
 from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, EscalationAgency, Trip, TripStatus
 from alerts.serializers import CenterBriefSerializer
 from alerts.status import app_status, is_stale, location_age_s, operator_priority
@@ -119,10 +120,19 @@ def console_alerts_queryset(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
 
 class TimelineEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="The kind's name in the request's language.")
+    alarms = serializers.SerializerMethodField(help_text="Whether the kind is an alarm (alerts.timeline).")
 
     class Meta:
         model = AlertEvent
-        fields = ["id", "kind", "actor", "data", "created_at"]
+        fields = ["id", "kind", "label", "alarms", "actor", "data", "created_at"]
+
+    def get_label(self, event: AlertEvent) -> str:
+        return timeline.label(event.kind)
+
+    def get_alarms(self, event: AlertEvent) -> bool:
+        kind = timeline.KINDS.get(event.kind)
+        return bool(kind and kind.alarms)
 
     def get_actor(self, event: AlertEvent) -> dict | None:
         return user_brief(event.actor)

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.events import publish_alert_event
-from alerts.models import Alert, AlertEvent, AlertStatus, Escalation
+from alerts.models import Alert, AlertStatus, Escalation
+from alerts.timeline import record_event
 from operators.audit import model_target, record_access
 from operators.models import AccessAction
 
@@ -92,7 +93,7 @@ def do_release_hold(alert_id: int, actor: object, reason: str, request: object =
         if alert.hold_released_at is not None:
             raise HoldError("released", str(_("The hold of this alert has already been released.")))
         _set_release(alert, timezone.now(), actor, reason)
-        event = AlertEvent.objects.create(alert=alert, kind="hold_released", actor=actor,
+        event = record_event(alert, "hold_released", actor=actor,
                                           data={"reason": reason})
         _audit(request or actor, alert, released=True)
         publish_alert_event(alert, "hold_released", event=event)  # a console showing it sees the entry
@@ -108,7 +109,7 @@ def do_restore_hold(alert_id: int, actor: object, request: object = None) -> Ale
                 raise HoldError("not_released", str(_("The hold of this alert is not released.")))
             raise HoldError("in_effect", str(_("The release can no longer be undone: it has taken effect.")))
         _set_release(alert, None, None, "")
-        event = AlertEvent.objects.create(alert=alert, kind="hold_restored", actor=actor)
+        event = record_event(alert, "hold_restored", actor=actor)
         _audit(request or actor, alert, released=False)
         publish_alert_event(alert, "hold_restored", event=event)
     return alert

@@ -45,7 +45,8 @@ class TripStatus(models.TextChoices):
 class Trip(models.Model):
     """A safe-return trip: the citizen walks home with the center and guardians following."""
 
-    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.CASCADE, related_name="trips")
+    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.CASCADE, related_name="trips",
+                                verbose_name=_("app user"))
     status = models.CharField(_("status"), max_length=10, choices=TripStatus.choices,
                               default=TripStatus.ACTIVE)
     destination = models.PointField(_("destination"), geography=True, srid=4326)
@@ -105,7 +106,8 @@ class Alert(models.Model):
     """An SOS (or an overdue trip) for a control center. Never refused for its location: without a
     fix it goes to the citizen's last known or home center until a location comes."""
 
-    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.PROTECT, related_name="alerts")
+    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.PROTECT, related_name="alerts",
+                                verbose_name=_("app user"))
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4)
     kind = models.CharField(_("kind"), max_length=15, choices=AlertKind.choices, default=AlertKind.SOS)
     trigger = models.CharField(_("trigger"), max_length=10, choices=AlertTrigger.choices,
@@ -113,7 +115,8 @@ class Alert(models.Model):
     status = models.CharField(_("status"), max_length=15, choices=AlertStatus.choices,
                               default=AlertStatus.RECEIVED)
     is_duress = models.BooleanField(_("duress"), default=False)
-    trip = models.ForeignKey(Trip, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
+    trip = models.ForeignKey(Trip, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts",
+                             verbose_name=_("safe-return trip"))
 
     center = models.ForeignKey("operators.Center", verbose_name=_("center"), on_delete=models.PROTECT,
                                null=True, blank=True, related_name="alerts")
@@ -177,12 +180,19 @@ class AlertEvent(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=30)
     actor = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+                              related_name="+", verbose_name=_("by"))
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+
+    def __str__(self) -> str:  # the registry's name (alerts.timeline), never "AlertEvent object (52)"
+        from alerts.timeline import label
+
+        return f"{label(self.kind)} #{self.pk}"
 
 
 class DisclosureRecipient(models.TextChoices):

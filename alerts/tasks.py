@@ -12,6 +12,7 @@ from django.utils import timezone
 from alerts.actions import OPEN_STATUSES
 from alerts.events import publish_alert_event
 from alerts.models import Alert, AlertEvent, Trip, TripStatus
+from alerts.timeline import record_event
 from alerts.trip_actions import do_mark_trip_overdue
 
 logger = logging.getLogger(__name__)
@@ -71,8 +72,7 @@ def do_alarm_unclaimed(alert_id: int) -> AlertEvent | None:
         if alert is None or not unclaimed_alerts().filter(pk=alert_id).exists():
             return None
         waited = int((timezone.now() - alert.created_at).total_seconds())
-        event = AlertEvent.objects.create(
-            alert=alert, kind=UNCLAIMED_ALARM,
+        event = record_event(alert, UNCLAIMED_ALARM,
             data={"timeout_s": int(claim_timeout().total_seconds()), "waited_s": waited})
         # The alert's center and centers.all: the supervisors' consoles listen on the latter.
         publish_alert_event(alert, UNCLAIMED_ALARM, event=event)

@@ -15,9 +15,10 @@ from alerts.actions import do_add_alert_locations, newest, open_alerts_of_trip, 
 from alerts.events import publish_alert_event
 from alerts.ingest import add_to_active_trip
 from alerts.locations import Fix
-from alerts.models import Alert, AlertEvent, AlertKind, AlertTrigger, Trip, TripLocation, TripStatus
+from alerts.models import Alert, AlertKind, AlertTrigger, Trip, TripLocation, TripStatus
 from alerts.placement import place
 from alerts.texts import trip_arrived_body, trip_overdue_body, trip_started_body
+from alerts.timeline import record_event
 from guardians.models import Citizen
 from guardians.notify import notify_guardians
 
@@ -111,7 +112,7 @@ def do_arrive_trip(trip: Trip) -> Trip:
         trip.save(update_fields=["status", "arrived_at"])
         notify_guardians(trip.citizen, "trip_arrived", lambda _g, _link: trip_arrived_body(trip), trip=trip)
         for alert in open_alerts_of_trip(trip):
-            AlertEvent.objects.create(alert=alert, kind="trip_arrived")
+            record_event(alert, "trip_arrived")
             publish_alert_event(alert, "trip_arrived")
     return trip
 
@@ -138,7 +139,7 @@ def do_mark_trip_overdue(trip: Trip) -> Alert | None:
         except IntegrityError:
             return None  # already made for this trip (it was reactivated by hand?)
         alert.border_centers.set(placement.border_centers)
-        AlertEvent.objects.create(alert=alert, kind="created", data={
+        record_event(alert, "created", data={
             "routed_by": placement.routed_by, "out_of_area": placement.out_of_area,
             "border_centers": [c.code for c in placement.border_centers], "trip": trip.pk,
             "expected_arrival": trip.expected_arrival.isoformat(),

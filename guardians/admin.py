@@ -123,6 +123,9 @@ class SmsMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "purpose", "transport"]
     search_fields = ["to", "provider_message_id"]
     date_hierarchy = "created_at"
+    fields = ["masked_to", "purpose", "body", "status", "transport", "provider_message_id", "attempts",
+              "last_error", "created_at", "sent_at", "lease_until", "fallback_after"]
+    readonly_fields = fields
 
     @admin.display(description=_("recipient"))
     def masked_to(self, obj: SmsMessage) -> str:

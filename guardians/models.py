@@ -126,12 +126,25 @@ class SmsStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class SmsPurpose(models.TextChoices):
+    """Why an SMS was sent (the admin's outbox names them; the row keeps the code)."""
+
+    VERIFICATION = "verification", _("phone verification code")
+    GUARDIAN_ADDED = "guardian_added", _("guardian added")
+    SOS = "sos", _("SOS to guardians")
+    ALERT_CANCELLED = "alert_cancelled", _("SOS cancelled by the citizen")
+    ALERT_CLOSED = "alert_closed", _("alert closed by the center")
+    TRIP_STARTED = "trip_started", _("safe-return trip started")
+    TRIP_ARRIVED = "trip_arrived", _("safe-return trip arrived")
+    TRIP_OVERDUE = "trip_overdue", _("safe-return trip overdue")
+
+
 class SmsMessage(models.Model):
     """Every SMS is a row, written in the same transaction as what caused it, sent after commit."""
 
     to = models.CharField(_("recipient"), max_length=20)
     body = models.TextField(_("body"))
-    purpose = models.CharField(_("purpose"), max_length=30)
+    purpose = models.CharField(_("purpose of the message"), max_length=30, choices=SmsPurpose.choices)
     status = models.CharField(_("status"), max_length=10, choices=SmsStatus.choices,
                               default=SmsStatus.QUEUED)
     transport = models.CharField(_("transport"), max_length=30, blank=True)

@@ -12,6 +12,7 @@ from functools import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import serializers
 
+from alerts import timeline
 from alerts.console_serializers import (
     ConsoleAlertSerializer,
     TimelineEventSerializer,
@@ -179,7 +180,8 @@ def _on_moved(push: Push) -> dict:
     }
 
 
-# One handler per published kind; any other kind (location, acknowledged, escalated, closed,
-# cancelled, duress, routed, trip_arrived, ...) is an "alert.updated".
-HANDLERS = {"created": _on_created, "claimed": _on_claimed, "note": _on_timeline,
-            "transfer": _on_moved, "transferred": _on_moved}
+# One handler per published kind, from the registry's push type (alerts.timeline); a kind that
+# writes no timeline entry (location) is an "alert.updated".
+_BY_PUSH = {timeline.CREATED: _on_created, timeline.CLAIMED: _on_claimed, timeline.TIMELINE: _on_timeline,
+            timeline.MOVED: _on_moved, timeline.UPDATED: _on_updated}
+HANDLERS = {key: _BY_PUSH[kind.push] for key, kind in timeline.KINDS.items()}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from alerts import timeline
 from alerts.visibility import may_open_console, sees_all_centers
 from operators.lockout import LOCKED_CODE
 from operators.models import Center, Role, User
@@ -127,14 +128,8 @@ def console_labels() -> dict[str, Any]:
             "fire_disaster": _("Fire / disaster"), "medical": _("Medical"), "other": _("Other"),
         },
         "agency": {"police": _("Police (112)"), "fire": _("Fire service (119)")},
-        "event": {
-            "created": _("Received"), "routed": _("Routed"), "transferred": _("Transferred"),
-            "cancelled": _("Cancelled by the citizen"), "duress": _("Duress PIN used"),
-            "trip_arrived": _("Trip arrived"), "guardians_not_notified": _("Guardians not notified"),
-            "claimed": _("Claimed"), "acknowledged": _("Acknowledged"), "note": _("Note"),
-            "escalated": _("Escalated"), "transfer": _("Transferred"), "closed": _("Closed"),
-            "hold_released": _("Retention hold released"), "hold_restored": _("Retention hold restored"),
-        },
+        "event": timeline.event_labels(),  # the one registry (alerts.timeline)
+        "alarmKinds": timeline.alarming_kinds(),
         "cameraStatus": {"active": _("active"), "offline": _("offline"), "maintenance": _("maintenance"),
                          "retired": _("retired")},
         "role": {r.value: str(r.label) for r in Role},

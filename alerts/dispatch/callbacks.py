@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alerts.events import publish_alert_event
 from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
+from alerts.timeline import record_event
 
 CALLBACK_STATUSES = ("received", "dispatched", "on_scene", "closed")
 _RANK = {status: rank for rank, status in enumerate(("requested", *CALLBACK_STATUSES))}
@@ -63,7 +64,7 @@ def apply_update(update: Update) -> tuple[Escalation, AlertEvent | None]:
             escalation.save(update_fields=fields)
         if not moves_on:
             return escalation, None
-        event = AlertEvent.objects.create(alert=alert, kind="dispatch_status", data={
+        event = record_event(alert, "dispatch_status", data={
             "escalation_id": escalation.pk, "agency": escalation.agency, "status": update.status,
             "reference": escalation.external_reference, "note": update.note,
             "at": (update.at or escalation.status_at).isoformat(),

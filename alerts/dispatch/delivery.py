@@ -26,7 +26,8 @@ from alerts.dispatch import config
 from alerts.dispatch.payload import build_payload
 from alerts.dispatch.signing import signed_headers
 from alerts.events import publish_alert_event
-from alerts.models import Alert, AlertEvent, DeliveryStatus, Disclosure, Escalation
+from alerts.models import Alert, DeliveryStatus, Disclosure, Escalation
+from alerts.timeline import record_event
 
 logger = logging.getLogger(__name__)
 
@@ -164,8 +165,7 @@ def _delivered(escalation: Escalation, reference: str) -> Outcome:
         row.save(update_fields=["delivery_status", "delivered_at", "external_reference", "last_error",
                                 "next_attempt_at"])
         if was_pending:  # a callback that came first already told the console
-            event = AlertEvent.objects.create(
-                alert_id=row.alert_id, kind="escalation_delivered",
+            event = record_event(row.alert_id, "escalation_delivered",
                 data={"escalation_id": row.pk, "agency": row.agency, "attempts": row.attempts,
                       "reference": row.external_reference})
             publish_alert_event(escalation.alert, "escalation_delivered", event=event)
@@ -181,8 +181,7 @@ def _fail(escalation: Escalation, error: str) -> Outcome:
             delivery_status=DeliveryStatus.FAILED, last_error=error[:ERROR_MAX], next_attempt_at=None)
         if not changed:  # delivered meanwhile (a callback), or another attempt already failed it
             return Outcome("skipped")
-        event = AlertEvent.objects.create(
-            alert_id=escalation.alert_id, kind="escalation_failed",
+        event = record_event(escalation.alert_id, "escalation_failed",
             data={"escalation_id": escalation.pk, "agency": escalation.agency,
                   "attempts": escalation.attempts, "error": error[:ERROR_MAX]})
         publish_alert_event(escalation.alert, "escalation_failed", event=event)

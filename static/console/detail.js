@@ -69,10 +69,11 @@
 
   function renderTimeline(list, events) {
     list.replaceChildren.apply(list, (events || []).slice().reverse().map(function (event) {
-      var item = HS.el("li", "hs-event hs-event--" + event.kind);
+      var item = HS.el("li", "hs-event hs-event--" + event.kind + (event.alarms ? " hs-event--alarm" : ""));
       item.dataset.eventId = event.id;
+      // The server names every kind (alerts/timeline.py): the entry's label, else the config's.
       item.append(HS.el("time", null, HS.time(event.created_at)),
-                  HS.el("strong", null, HS.label("event." + event.kind, event.kind)),
+                  HS.el("strong", null, event.label || HS.label("event." + event.kind)),
                   HS.el("span", "hs-event__actor", event.actor ? event.actor.name : HS.label("system")));
       var text = eventText(event);
       if (text) item.append(HS.el("span", "hs-event__text", text));
