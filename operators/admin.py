@@ -8,7 +8,7 @@ import json
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cameras.forms import MapWidget, boundary_feature, map_labels
-from operators.audit import record_access
+from operators import staff_power
+from operators.audit import AuditedAdminMixin, model_target, record_access
 from operators.audit_review import last_month, monthly_review
-from operators.models import AccessAction, AccessRecord, Center, User
+from operators.models import AccessAction, AccessRecord, Center, Role, User
 from operators.roles import Capability, has_capability
 
 
@@ -60,7 +61,11 @@ class CenterAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
+    """Staff accounts. Who may change whose account is operators/staff_power.py's rule, enforced
+    here on every path that writes an account: the add and change forms (field choices and a final
+    check in the form's clean), the password page and deletion (the object permissions)."""
+
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Control center"), {"fields": ("role", "center")}),
@@ -72,6 +77,91 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "last_name", "first_name", "role", "center", "is_active", "is_staff")
     list_filter = ("role", "center", "is_active", "is_staff", "is_superuser", "groups")
     list_select_related = ("center",)
+
+    def _may_handle(self, request: HttpRequest, obj: User) -> bool:
+        return staff_power.account_power(request.user).includes(staff_power.account_power(obj))
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._may_handle(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or (obj.pk != request.user.pk and self._may_handle(request, obj)))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            return fields + list(staff_power.PRIVILEGE_FIELDS)  # nobody raises their own account
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def get_form(self, request: HttpRequest, obj: User | None = None, change: bool = False,
+                 **kwargs: object) -> type:
+        base = super().get_form(request, obj, change=change, **kwargs)
+        actor = staff_power.account_power(request.user)
+
+        class PowerCheckedForm(_PowerCheckedForm, base):
+            pass
+
+        PowerCheckedForm.actor, PowerCheckedForm.actor_pk = actor, request.user.pk
+        return PowerCheckedForm
+
+    def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
+        form.privileges_before = staff_power.privileges(User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: object, formsets: object, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        account = form.instance
+        changes = staff_power.privilege_changes(form.privileges_before, staff_power.privileges(account))
+        if changes:
+            record_access(request, AccessAction.STAFF_PRIVILEGES, subject_citizen_id=None,
+                          target=model_target(account),
+                          detail={"account": account.pk, "added": not change, "changes": changes})
+
+
+class _PowerCheckedForm:
+    """Mixed into the staff add/change forms: only roles, groups and permissions the acting account
+    holds itself are offered, and the account as saved must hold no power the actor lacks."""
+
+    actor: staff_power.Power
+    actor_pk: int | None
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        if "role" in fields:
+            grantable = set(staff_power.grantable_roles(self.actor))
+            fields["role"].choices = [(v, label) for v, label in Role.choices if v in grantable]
+        if "user_permissions" in fields:
+            fields["user_permissions"].queryset = staff_power.grantable_permissions(self.actor)
+        if "groups" in fields:
+            fields["groups"].queryset = staff_power.grantable_groups(self.actor)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        account = self.instance
+        if account.pk is not None and account.pk == self.actor_pk and any(
+                name in self.changed_data for name in staff_power.PRIVILEGE_FIELDS):
+            raise ValidationError(_("Nobody may change the privileges of their own account."))
+
+        def value(name: str) -> object:
+            return cleaned[name] if name in cleaned else getattr(account, name)
+
+        def many(name: str) -> list:
+            if name in cleaned:
+                return list(cleaned[name])
+            return list(getattr(account, name).all()) if account.pk is not None else []
+
+        permissions = {f"{p.content_type.app_label}.{p.codename}" for p in many("user_permissions")}
+        after = staff_power.power_of(
+            role=value("role"), is_superuser=bool(value("is_superuser")), is_staff=bool(value("is_staff")),
+            permissions=permissions | staff_power.group_permissions(many("groups")))
+        if not self.actor.includes(after):
+            raise ValidationError(_("You may not give an account more power than your own."))
+        return cleaned
 
 
 # A spreadsheet would run cells starting with these as formulas (a user agent is client-chosen).

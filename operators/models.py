@@ -103,6 +103,10 @@ class AccessAction(models.TextChoices):
     AUDIT_REVIEW = "audit_review", _("monthly access review opened")
     ACCESS_LOG_PURGE = "access_log_purge", _("access records past retention purged")
     RETENTION_HOLD = "retention_hold", _("retention hold of an alert released or restored")
+    STAFF_PRIVILEGES = "staff_privileges", _("staff account privileges changed")
+    ADMIN_VIEW = "admin_view", _("personal data viewed in the admin")
+    ADMIN_LIST = "admin_list", _("personal data listed or searched in the admin")
+    LOGIN_ALERT = "login_alert", _("many failed logins for one account")
 
 
 class AccessRecord(models.Model):

@@ -48,8 +48,12 @@ ADMIN_SITE_ROLES = frozenset({Role.SUPERVISOR, Role.CAMERA_ADMIN, Role.SYSTEM_AD
 ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OPERATOR: frozenset(),
     Role.POLICE: frozenset(),
+    # Supervisors add and change the accounts of their room (operators, police liaisons, other
+    # supervisors): under operators/staff_power.py's rule only someone who holds a role's power may
+    # give it, and nobody else but the superuser holds the operators'.
     Role.SUPERVISOR: frozenset({
         "operators.view_accessrecord", "operators.view_center", "operators.view_user",
+        "operators.add_user", "operators.change_user",
         "cameras.view_camera", "alerts.view_alert", "alerts.view_trip", "guardians.view_citizen",
         "guardians.view_guardian", "alerts.view_retentionrun",
     }),

@@ -275,10 +275,12 @@ def test_center_and_user_admins_load(admin_client: Client, cameras: dict[str, Ca
     assert response.status_code == 200
     rows = {c.code: c.camera_count for c in response.context["cl"].result_list}
     assert rows == {"41590": 2, "41370": 1}
+    other = User.objects.create_user("someone-else", role=Role.OPERATOR)
     response = admin_client.get(reverse("admin:operators_user_changelist"))
     assert response.status_code == 200
-    user = response.context["cl"].result_list[0]
-    html = admin_client.get(reverse("admin:operators_user_change", args=[user.pk])).content.decode()
+    assert other in response.context["cl"].result_list
+    # Another's account: one's own role is read-only (docs/security.md, staff accounts).
+    html = admin_client.get(reverse("admin:operators_user_change", args=[other.pk])).content.decode()
     assert 'name="role"' in html and 'name="center"' in html
 
 
