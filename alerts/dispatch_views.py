@@ -8,13 +8,13 @@ that changes nothing; only then is the body validated.
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ParseError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +29,7 @@ from alerts.dispatch.signing import (
     signature_valid,
     timestamp_fresh,
 )
+from hwaseong_safety import jsonsafe
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,9 @@ def _agency(request: Request, body: bytes) -> str:
     if named:
         return named
     try:
-        parsed = json.loads(body)
+        parsed = jsonsafe.loads(body)
+    except jsonsafe.TooDeep:
+        raise ParseError("Body is not JSON.") from None  # a 400, before the signature as after it
     except ValueError:
         return ""
     return str(parsed.get("agency", "")) if isinstance(parsed, dict) else ""
@@ -121,7 +124,7 @@ class DispatchCallbackView(APIView):
             logger.warning("dispatch callback refused: stale timestamp (agency %s)", agency)
             return _forbidden("Stale timestamp.")
         try:
-            data = json.loads(raw)
+            data = jsonsafe.loads(raw)
         except ValueError:
             return Response({"detail": "Body is not JSON."}, status=status.HTTP_400_BAD_REQUEST)
         body = CallbackSerializer(data=data)

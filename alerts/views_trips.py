@@ -13,13 +13,17 @@ from alerts.models import Trip
 from alerts.serializers import AcceptedSerializer, DetailSerializer, TripCreateSerializer, TripSerializer
 from alerts.trip_actions import TripClosed, do_add_trip_locations, do_arrive_trip, do_start_trip
 from alerts.views_alerts import ERRORS, Conflict
+from alerts.views_common import TripStartThrottle
 from guardians.app_views import AppAPIView
+from guardians.notify import active_guardians
+from guardians.sms import budget
 
 TAGS = ["app: safe-return trips"]
 CLOSED = OpenApiResponse(DetailSerializer, description="The trip has ended. / 이미 끝난 귀가.")
 
 
 class TripListView(AppAPIView):
+    throttle_classes = [TripStartThrottle]  # each start texts every guardian
     @extend_schema(
         tags=TAGS,
         summary="안심귀가 시작 / Start a safe-return trip",
@@ -32,12 +36,16 @@ class TripListView(AppAPIView):
         ),
         request=TripCreateSerializer,
         responses={201: TripSerializer, 400: OpenApiResponse(description="Invalid input. / 입력 오류."),
-                   401: ERRORS[401]},
+                   401: ERRORS[401],
+                   429: OpenApiResponse(DetailSerializer, description="Throttled, or the day's SMS budget "
+                                                                      "is spent. / 요청 과다.")},
     )
     def post(self, request: Request) -> Response:
         body = TripCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        # Over the day's SMS budget the trip is refused (429), not started without its texts.
+        budget.charge(self.citizen.pk, [guardian.phone for guardian in active_guardians(self.citizen)])
         trip = do_start_trip(self.citizen, data["location"], data["destination"], data["destination_name"],
                              data["expected_arrival"])
         return Response(TripSerializer(trip).data, status=status.HTTP_201_CREATED)

@@ -30,7 +30,9 @@ from guardians.serializers import (
     VerifySerializer,
     field_errors,
 )
+from guardians.sms import budget
 from guardians.throttles import (
+    ProfileThrottle,
     RegisterIPThrottle,
     RegisterPhoneThrottle,
     VerifyIPThrottle,
@@ -54,13 +56,14 @@ class RegisterView(APIView):
         responses={
             202: RegisterResponseSerializer,
             400: field_errors("RegisterError", "phone", "name"),
-            429: THROTTLED,
+            429: THROTTLED,  # also the daily SMS budget of the number
         },
         auth=[],
     )
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        budget.charge(None, [data.validated_data["phone"]])  # SMS pumping: a daily cap per number
         verification.start_verification(data.validated_data["phone"], data.validated_data["name"])
         body = {"detail": _("A verification code has been sent by SMS."),
                 "expires_in": int(verification.CODE_TTL.total_seconds())}
@@ -111,6 +114,7 @@ class VerifyView(APIView):
 
 
 class MeView(AppAPIView):
+    throttle_classes = [ProfileThrottle]  # changes only: each PIN is a PBKDF2
     @extend_schema(
         tags=["app account"],
         summary="My profile (내 정보)",
@@ -132,6 +136,7 @@ class MeView(AppAPIView):
             200: ProfileSerializer,
             400: field_errors("ProfileError", "name", "cancel_pin", "duress_pin"),
             401: UNAUTHORIZED,
+            429: THROTTLED,
         },
     )
     def patch(self, request: Request) -> Response:

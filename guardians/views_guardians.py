@@ -14,11 +14,12 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from guardians.api import NOT_FOUND, UNAUTHORIZED
+from guardians.api import NOT_FOUND, THROTTLED, UNAUTHORIZED
 from guardians.app_views import AppAPIView
 from guardians.models import Citizen, Guardian
 from guardians.serializers import GuardianSerializer, field_errors
-from guardians.sms import SMS_PREFIX, queue_sms
+from guardians.sms import SMS_PREFIX, budget, queue_sms
+from guardians.throttles import GuardianChangeThrottle
 
 MAX_GUARDIANS = 5
 
@@ -44,6 +45,7 @@ def add_guardian(citizen: Citizen, name: str, phone: str, relation: str = "") ->
             )
         if citizen.guardians.filter(phone=phone).exists():
             raise _duplicate_phone()
+        budget.charge(citizen.pk, [phone])  # a 429 over the day's SMS budget; nothing stored
         try:
             with transaction.atomic():  # savepoint: the unique constraint is the last word
                 guardian = Guardian.objects.create(
@@ -62,6 +64,7 @@ def add_guardian(citizen: Citizen, name: str, phone: str, relation: str = "") ->
 
 
 class GuardianListView(AppAPIView):
+    throttle_classes = [GuardianChangeThrottle]  # adds only (each texts the new guardian)
     @extend_schema(
         tags=["app guardians"],
         summary="My guardians (내 보호자 목록)",
@@ -85,6 +88,7 @@ class GuardianListView(AppAPIView):
             201: GuardianSerializer,
             400: field_errors("GuardianError", "name", "phone", "relation", "non_field_errors"),
             401: UNAUTHORIZED,
+            429: THROTTLED,
         },
     )
     def post(self, request: Request) -> Response:
@@ -95,13 +99,14 @@ class GuardianListView(AppAPIView):
 
 
 class GuardianDetailView(AppAPIView):
+    throttle_classes = [GuardianChangeThrottle]
     @extend_schema(
         tags=["app guardians"],
         summary="Remove a guardian (보호자 삭제)",
         description="보호자를 삭제합니다. 다른 사람의 보호자 id는 404입니다.\n\n"
         "Removes one of your guardians; another user's guardian id answers 404.",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Guardian id.")],
-        responses={204: None, 401: UNAUTHORIZED, 404: NOT_FOUND},
+        responses={204: None, 401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED},
     )
     def delete(self, request: Request, id: int) -> Response:  # the contract names it {id}
         get_object_or_404(Guardian, pk=id, citizen=request.user.citizen).delete()

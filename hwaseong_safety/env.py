@@ -7,12 +7,24 @@ A value that is present but malformed is a configuration error, never a silent d
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"true", "1", "on"}
 _FALSE = {"false", "0", "off"}
+_RATE = re.compile(r"\A(\d+)/(\d*)(s|sec|second|m|min|minute|h|hour|d|day)\Z")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """A throttle rate: '120/minute', '5/hour', '20/day', '10/15m' → (requests, seconds)."""
+    match = _RATE.match(rate.strip())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f"{rate!r}: expected a rate like 120/minute, 5/hour or 10/15m")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * _UNIT[unit[0]]
 
 
 class Env:
@@ -76,6 +88,14 @@ class Env:
         if min_value is not None and number < min_value:
             raise ImproperlyConfigured(f"{name}={number} is below the minimum {min_value}")
         return number
+
+    def rate(self, name: str, default: str) -> str:
+        value = self.str(name, default)
+        try:
+            parse_rate(value)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}={exc}") from None
+        return value
 
     def list(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)

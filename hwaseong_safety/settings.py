@@ -246,13 +246,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Rates per scope; views pick their scope. SOS creation is never throttled below 30/min.
+    # Counted atomically in Redis (hwaseong_safety/ratelimit.py, guardians/throttles.py).
     "DEFAULT_THROTTLE_RATES": {
-        "register_ip": env.str("THROTTLE_REGISTER_IP", "20/hour"),
-        "register_phone": env.str("THROTTLE_REGISTER_PHONE", "5/hour"),
-        "verify_ip": env.str("THROTTLE_VERIFY_IP", "60/hour"),
-        "verify_phone": env.str("THROTTLE_VERIFY_PHONE", "20/hour"),
-        "sos": env.str("THROTTLE_SOS", "120/minute"),
+        "register_ip": env.rate("THROTTLE_REGISTER_IP", "20/hour"),
+        "register_phone": env.rate("THROTTLE_REGISTER_PHONE", "5/hour"),
+        "verify_ip": env.rate("THROTTLE_VERIFY_IP", "60/hour"),
+        "verify_phone": env.rate("THROTTLE_VERIFY_PHONE", "20/hour"),
+        "sos": env.rate("THROTTLE_SOS", "120/minute"),
+        # Each PIN set or compared is a PBKDF2 (docs/security.md): a few a minute is plenty.
+        "profile": env.rate("THROTTLE_PROFILE", "10/hour"),
+        "guardians": env.rate("THROTTLE_GUARDIANS", "20/hour"),  # adds (each an SMS) and removals
+        "trips": env.rate("THROTTLE_TRIPS", "30/hour"),  # each start texts every guardian
     },
+    # JSON nested deeper than any body of ours is a 400, not a RecursionError (a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "hwaseong_safety.jsonsafe.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Reverse proxies in front of us: X-Forwarded-For is trusted for this many hops only, so a
     # client can't pick its own throttle bucket. 0 (no proxy) trusts none.
     "NUM_PROXIES": env.int("NUM_PROXIES", 0, min_value=0, max_value=5),
@@ -297,6 +308,11 @@ TRIP_OVERDUE_GRACE_MINUTES = env.int("TRIP_OVERDUE_GRACE_MINUTES", 10, min_value
 # SMS: console (log), file (one JSON per message in SMS_FILE_DIR; the demo default), locmem (tests).
 SMS_TRANSPORT = env.str("SMS_TRANSPORT", "file")
 SMS_FILE_DIR = Path(env.str("SMS_FILE_DIR", str(BASE_DIR / "var" / "sms")))
+# SMS a citizen's own actions may cause per Seoul day (codes, guardian added, trip started), and
+# that any one number may receive from such actions: SMS pumping costs money. An SOS's, an
+# arrival's, an overdue trip's and a closed alert's texts are never refused (docs/sms.md).
+SMS_BUDGET_PER_CITIZEN_DAY = env.int("SMS_BUDGET_PER_CITIZEN_DAY", 60, min_value=5)
+SMS_BUDGET_PER_NUMBER_DAY = env.int("SMS_BUDGET_PER_NUMBER_DAY", 20, min_value=3)
 # Real providers (docs/sms.md): http (a generic gateway) or naver_sens; a fallback transport takes
 # over when the primary gives up.
 SMS_FALLBACK_TRANSPORT = env.str("SMS_FALLBACK_TRANSPORT", "")

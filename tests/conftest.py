@@ -26,6 +26,18 @@ def english():
 
 
 @pytest.fixture(autouse=True)
+def _no_throttle_counts():
+    """Throttle and SMS-budget counters live in Redis, keyed by citizen id or phone number: one
+    test's requests must not count against the next test's (the same numbers recur)."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*throttle_*", count=10_000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
 def _no_login_lockouts():
     """Lockout counters live in Redis: a test's failed logins must not lock the next test out."""
     from operators.lockout import clear_all

@@ -224,12 +224,12 @@ def test_anonymous_and_staff_are_refused(client, centers):
     assert not Alert.objects.exists()
 
 
-def test_the_sos_throttle_never_goes_below_30_per_minute():
-    throttle = SosThrottle()
-    assert throttle.parse_rate("5/minute") == (30, 60)
-    assert throttle.parse_rate("1/second") == (1, 1)
-    assert throttle.parse_rate("120/minute") == (120, 60)
-    assert throttle.num_requests == 120  # the configured "sos" scope
+def test_the_sos_throttle_never_goes_below_30_per_minute(settings):
+    assert SosThrottle().get_rate() == (120, 60)  # the configured "sos" scope
+    for rate, expected in [("5/minute", (30, 60)), ("1/second", (1, 1)), ("120/minute", (120, 60))]:
+        rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "sos": rate}
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+        assert SosThrottle().get_rate() == expected
 
 
 @pytest.mark.django_db(transaction=True)
