@@ -19,6 +19,7 @@ from alerts.holds import hold_reasons, holding_alerts, release_takes_effect_at
 from alerts.models import Alert, AlertEvent, Escalation, RetentionRun, Trip
 from alerts.status import location_age_s, operator_priority
 from alerts.timeline_display import describe
+from operators.audit import PersonalDataAdminMixin
 
 
 class AlertEventInline(admin.TabularInline):
@@ -95,7 +96,7 @@ class RetentionHoldFilter(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AlertAdmin(PersonalDataAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "status", "is_duress", "priority", "center", "out_of_area", "citizen",
                     "created_at"]
     list_filter = ["kind", "status", "is_duress", "out_of_area", "center", RetentionHoldFilter]
@@ -107,6 +108,9 @@ class AlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
               "location_recorded_at", "location_age", "claimed_by", "claimed_at", "closed_at", "disposition",
               "cancelled_at", "retention_hold", "reduced_at", "created_at", "updated_at"]
     readonly_fields = fields
+
+    def audit_subject(self, alert: Alert) -> int | None:
+        return alert.citizen_id
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.hold_view)
@@ -145,7 +149,7 @@ class AlertAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Trip)
-class TripAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TripAdmin(PersonalDataAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "citizen", "status", "destination_name", "expected_arrival", "started_at",
                     "arrived_at"]
     list_filter = ["status"]
@@ -153,6 +157,9 @@ class TripAdmin(ReadOnlyMixin, admin.ModelAdmin):
     fields = ["citizen", "status", "destination_point", "destination_name", "expected_arrival", "started_at",
               "arrived_at", "ended_at", "overdue_at", "last_position", "last_location_at"]
     readonly_fields = fields
+
+    def audit_subject(self, trip: Trip) -> int | None:
+        return trip.citizen_id
 
     @admin.display(description=_("destination (lat, lon)"))
     def destination_point(self, trip: Trip) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from guardians.models import Citizen, Guardian, SmsMessage, TrackingView
 from guardians.phones import mask
-from operators.audit import AuditedAdminMixin
+from operators.audit import PersonalDataAdminMixin
 
 
 class GuardianInline(admin.TabularInline):
@@ -26,7 +26,7 @@ class GuardianInline(admin.TabularInline):
 
 
 @admin.register(Citizen)
-class CitizenAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CitizenAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["name", "masked_phone", "is_active", "has_cancel_pin", "has_duress_pin", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "phone"]
@@ -57,7 +57,7 @@ class CitizenAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class GuardianAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["name", "masked_phone", "citizen", "relation", "declined_at", "tracking_revoked_at",
                     "created_at"]
     list_filter = ["declined_at", "tracking_revoked_at"]
@@ -95,12 +95,15 @@ class GuardianAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TrackingView)
-class TrackingViewAdmin(admin.ModelAdmin):
+class TrackingViewAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Openings of guardians' tracking pages (each is also a Disclosure) and the polls after them."""
 
     list_display = ["opened_at", "guardian", "citizen", "polls", "last_poll_at"]
     list_select_related = ["guardian", "disclosure__citizen"]
     date_hierarchy = "opened_at"
+
+    def audit_subject(self, obj: TrackingView) -> int | None:
+        return obj.disclosure.citizen_id
 
     @admin.display(description=_("app user"))
     def citizen(self, obj: TrackingView) -> str:
@@ -118,7 +121,7 @@ class TrackingViewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(admin.ModelAdmin):
+class SmsMessageAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "masked_to", "purpose", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "purpose", "transport"]
     search_fields = ["to", "provider_message_id"]
@@ -126,6 +129,13 @@ class SmsMessageAdmin(admin.ModelAdmin):
     fields = ["masked_to", "purpose", "body", "status", "transport", "provider_message_id", "attempts",
               "last_error", "created_at", "sent_at", "lease_until", "fallback_after"]
     readonly_fields = fields
+
+    def view_subjects(self, objects: list[SmsMessage]) -> set[int]:
+        # An SMS names no citizen: whose it is comes from the number, a citizen's own (codes) or a
+        # guardian's (alerts and trips of each citizen who named that guardian).
+        numbers = {sms.to for sms in objects}
+        return (set(Citizen.objects.filter(phone__in=numbers).values_list("pk", flat=True))
+                | set(Guardian.objects.filter(phone__in=numbers).values_list("citizen_id", flat=True)))
 
     @admin.display(description=_("recipient"))
     def masked_to(self, obj: SmsMessage) -> str:

@@ -101,3 +101,48 @@ class AuditedAdminMixin:
             record_access(request, AccessAction.ADMIN_DELETE, subject_citizen_id=self.audit_subject(obj),
                           target=model_target(obj))
         return super().log_deletions(request, objects)  # type: ignore[misc]
+
+
+class PersonalDataAdminMixin(AuditedAdminMixin):
+    """For ModelAdmins that show people's data (citizens, guardians, alerts, trips, SMS, tracking
+    views): every page that shows it is recorded, like the console's views. A change (or view-only)
+    page writes ``admin_view``, a list or search page ``admin_list``, one record per person shown
+    (``subject_citizen_id``), or one without a subject when it shows nobody (a search that found
+    no one still says who searched). The search term is not kept: it may be a phone number."""
+
+    def view_subjects(self, objects: list[Model]) -> set[int]:
+        """Whose data these objects are; override where one object may concern several people."""
+        return {s for s in (self.audit_subject(obj) for obj in objects) if s is not None}
+
+    def _record_view(self, request: HttpRequest, action: str, objects: list[Model], target: str,
+                     detail: dict) -> None:
+        subjects = sorted(self.view_subjects(objects)) or [None]
+        template = record_access(request, action, subject_citizen_id=subjects[0], target=target,
+                                 detail=detail)
+        AccessRecord.objects.bulk_create(
+            AccessRecord(account=template.account, username=template.username, ip=template.ip,
+                         user_agent=template.user_agent, action=action, subject_citizen_id=subject,
+                         target=target, detail=detail)
+            for subject in subjects[1:])
+
+    def render_change_form(self, request: HttpRequest, context: dict, add: bool = False,
+                           change: bool = False, form_url: str = "", obj: Model | None = None) -> Any:
+        if obj is not None and obj.pk is not None:  # also a view-only page, and a form shown again
+            self._record_view(request, AccessAction.ADMIN_VIEW, [obj], model_target(obj), {})
+        return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> Any:
+        response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        obj = (getattr(response, "context_data", None) or {}).get("object")
+        if obj is not None:
+            self._record_view(request, AccessAction.ADMIN_VIEW, [obj], model_target(obj), {"page": "history"})
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:  # not an action's response (actions record their own)
+            rows = list(changelist.result_list)
+            self._record_view(request, AccessAction.ADMIN_LIST, rows, self.model._meta.label_lower, {
+                "search": bool(changelist.query), "shown": len(rows), "page": changelist.page_num})
+        return response

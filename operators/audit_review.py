@@ -21,7 +21,8 @@ from django.utils import timezone
 from operators.models import AccessAction
 
 # Accesses that show a person's data or location.
-PERSONAL_VIEWS = (AccessAction.ALERT_VIEW, AccessAction.ALERT_CLAIM, AccessAction.CAMERA_OPENED)
+PERSONAL_VIEWS = (AccessAction.ALERT_VIEW, AccessAction.ALERT_CLAIM, AccessAction.CAMERA_OPENED,
+                  AccessAction.ADMIN_VIEW, AccessAction.ADMIN_LIST)
 TZ = "Asia/Seoul"
 
 
