@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cameras.describe import effective_field_of_view, in_view, readable_name
 from cameras.models import Camera
 from cameras.nearby import nearest_camera_rows
 from operators.permissions import requires
@@ -49,8 +50,17 @@ class NearbyCameraSerializer(serializers.ModelSerializer):
     """The shape of a nearest-camera row, for the OpenAPI document; the rows themselves come
     straight from SQL (cameras/nearby.py), and a test holds the two to the same answer."""
 
+    name = serializers.SerializerMethodField()
     distance_m = serializers.SerializerMethodField()
     bearing_deg = serializers.SerializerMethodField()
+    view_angle = serializers.SerializerMethodField()
+    in_view = serializers.SerializerMethodField()
+    pole = serializers.IntegerField(
+        read_only=True, default=None,
+        help_text="Id of the nearest camera standing with this one (within CAMERA_POLE_METERS): "
+                  "cameras with the same pole are on one pole.")
+    pole_size = serializers.IntegerField(read_only=True, default=None,
+                                         help_text="How many of the answered cameras share that pole.")
     latitude = serializers.SerializerMethodField()
     longitude = serializers.SerializerMethodField()
     center = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -58,10 +68,31 @@ class NearbyCameraSerializer(serializers.ModelSerializer):
     class Meta:
         model = Camera
         fields = [
-            "id", "management_number", "agency", "address", "purpose", "status", "center",
+            "id", "name", "management_number", "agency", "address", "purpose", "status", "center",
             "latitude", "longitude", "distance_m", "bearing_deg", "bearing", "field_of_view",
-            "has_ptz", "has_ai", "hls_url", "mjpeg_url", "snapshot_url",
+            "view_angle", "in_view", "has_ptz", "has_ai", "hls_url", "mjpeg_url", "snapshot_url",
+            "pole", "pole_size",
         ]
+
+    def get_name(self, obj: Camera) -> str:
+        """A name to say aloud: the management number, else the address and the camera's rank
+        at that address, never the id alone."""
+        rank = None
+        if not obj.management_number:
+            rank = Camera.objects.filter(
+                agency=obj.agency, road_address=obj.road_address, lot_address=obj.lot_address,
+                management_number="", id__lte=obj.id).count()
+        return readable_name(obj.management_number, obj.address, rank, obj.agency, obj.id)
+
+    def get_view_angle(self, obj: Camera) -> float | None:
+        """The view angle drawn and used for ``in_view`` (the camera's, else the setting's when only
+        a bearing is known); null when the direction is unknown."""
+        return effective_field_of_view(obj.bearing, obj.field_of_view)
+
+    def get_in_view(self, obj: Camera) -> bool | None:
+        """Whether the queried point is likely in the picture: within CAMERA_VIEW_RANGE_METERS and
+        inside the view angle around the camera's bearing; null when the direction is unknown."""
+        return in_view(self.get_distance_m(obj), self.get_bearing_deg(obj), obj.bearing, obj.field_of_view)
 
     def get_distance_m(self, obj: Camera) -> float:
         return round(obj.distance.m, 1)

@@ -31,13 +31,15 @@ SVG = """<?xml version="1.0" encoding="UTF-8"?>
 <path d="M40 0H0V40" fill="none" stroke="#1f2a36" stroke-width="1"/></pattern></defs>
 <rect width="640" height="360" fill="#0d141c"/><rect width="640" height="360" fill="url(#grid)"/>
 <g font-family="sans-serif" fill="#e6edf3">
-<text x="20" y="40" font-size="22" font-weight="bold">{label}</text>
-<text x="20" y="72" font-size="16">{address}</text>
-<text x="20" y="98" font-size="14" fill="#8b98a5">{center}</text>
-<text x="620" y="340" font-size="20" text-anchor="end" font-family="monospace">{clock}</text>
-<text x="20" y="340" font-size="14" fill="#f85149">● {demo}</text>
+<text x="20" y="78" font-size="22" font-weight="bold">{label}</text>
+<text x="20" y="108" font-size="16">{address}</text>
+<text x="20" y="132" font-size="14" fill="#8b98a5">{center}</text>
+<text x="320" y="200" font-size="24" font-weight="bold" text-anchor="middle" fill="#f85149">{demo}</text>
+<text x="620" y="290" font-size="20" text-anchor="end" font-family="monospace">{clock}</text>
 </g></svg>
 """
+# The console's tile puts its own badge (live / snapshot and its age) top left and the caption at
+# the bottom: the picture's text keeps clear of both, and "not a live image" sits in the middle.
 
 
 def demo_enabled() -> bool:

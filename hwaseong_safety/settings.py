@@ -289,6 +289,11 @@ BORDER_BAND_METERS = env.int("BORDER_BAND_METERS", 500, min_value=0, max_value=2
 HOST_CENTER_CODE = env.str("HOST_CENTER_CODE", "41590")
 NEAREST_CAMERAS_DEFAULT = env.int("NEAREST_CAMERAS_DEFAULT", 8, min_value=1, max_value=50)
 NEAREST_CAMERAS_RADIUS_METERS = env.int("NEAREST_CAMERAS_RADIUS_METERS", 500, min_value=1)
+# Reading a nearest camera (cameras/describe.py): how far a camera's picture is useful, its view
+# angle when the data gives a direction only, and how close cameras stand to count as one pole.
+CAMERA_VIEW_RANGE_METERS = env.float("CAMERA_VIEW_RANGE_METERS", 100.0, min_value=1)
+CAMERA_FIELD_OF_VIEW_DEGREES = env.int("CAMERA_FIELD_OF_VIEW_DEGREES", 90, min_value=1, max_value=360)
+CAMERA_POLE_METERS = env.int("CAMERA_POLE_METERS", 5, min_value=0, max_value=50)
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.
 # Empty: maps draw boundaries and cameras as vector layers only (closed networks).
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")

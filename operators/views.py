@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from alerts import timeline
 from alerts.visibility import may_open_console, sees_all_centers
+from cameras.describe import console_labels as camera_labels
 from operators.lockout import LOCKED_CODE
 from operators.models import Center, Role, User
 from operators.roles import capabilities
@@ -130,6 +131,7 @@ def console_labels() -> dict[str, Any]:
         "agency": {"police": _("Police (112)"), "fire": _("Fire service (119)")},
         "event": timeline.event_labels(),  # the one registry (alerts.timeline)
         "alarmKinds": timeline.alarming_kinds(),
+        "camera": camera_labels(),
         "cameraStatus": {"active": _("active"), "offline": _("offline"), "maintenance": _("maintenance"),
                          "retired": _("retired")},
         "role": {r.value: str(r.label) for r in Role},

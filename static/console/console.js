@@ -71,7 +71,7 @@
       " #" + alert.id + " · " + HS.label("status." + alert.status);
     title.className = "hs-alert-title" + (alert.is_duress ? " hs-alert-title--duress" : "");
     map.showAlert(body);
-    cameras = body.cameras || [];
+    cameras = HS.cameras.byPole(body.cameras || []); // a pole's cameras together, same numbers everywhere
     if (!manualWall) wall.show(cameras);
     drawCameras();
     HS.detail.renderPerson(document.getElementById("person"), body);

@@ -90,17 +90,37 @@
       list.replaceChildren(HS.el("li", "hs-empty", HS.format(HS.label("noCameras"), { m: HS.config.nearest.radius })));
       return;
     }
-    list.replaceChildren.apply(list, cameras.map(function (camera, index) {
-      var item = HS.el("li", "hs-camera-item" + (options.onWall(camera.id) ? " hs-camera-item--on-wall" : ""));
+    // Cameras on one pole (HS.cameras.byPole keeps them together) under one heading.
+    var items = [];
+    cameras.forEach(function (camera, index) {
+      var onPole = camera.pole_size > 1;
+      if (onPole && (index === 0 || cameras[index - 1].pole !== camera.pole)) {
+        var head = HS.el("li", "hs-camera-pole", HS.format(HS.label("camera.pole"), { n: camera.pole_size }));
+        head.dataset.pole = camera.pole;
+        items.push(head);
+      }
+      var item = HS.el("li", "hs-camera-item" + (onPole ? " hs-camera-item--pole" : "") +
+                       (options.onWall(camera.id) ? " hs-camera-item--on-wall" : ""));
       item.dataset.cameraId = camera.id;
+      if (onPole) item.dataset.pole = camera.pole;
+      var facts = HS.el("span", "hs-camera-item__facts");
+      var facing = HS.cameras.facing(camera);
+      facts.append(HS.cameras.where(camera));
+      if (facing) facts.append(facing);
+      facts.append(HS.cameras.view(camera));
+      if (camera.status !== "active") {
+        facts.append(HS.el("span", "hs-tile__status hs-tile__status--" + camera.status, HS.label("cameraStatus." + camera.status, camera.status)));
+      }
       item.append(HS.el("span", "hs-camera-item__n", index + 1),
-                  HS.el("span", "hs-camera-item__name", camera.management_number || "#" + camera.id),
-                  HS.el("span", "hs-camera-item__distance", HS.meters(camera.distance_m)),
-                  HS.el("span", "hs-tile__status hs-tile__status--" + camera.status, HS.label("cameraStatus." + camera.status, camera.status)),
-                  HS.el("span", "hs-camera-item__address", camera.address || ""));
+                  HS.el("span", "hs-camera-item__name", HS.cameras.name(camera)),
+                  facts,
+                  // The address once: a camera named after it (no management number) needs it no more.
+                  HS.el("span", "hs-camera-item__address",
+                        camera.address && HS.cameras.name(camera).indexOf(camera.address) !== 0 ? camera.address : ""));
       item.addEventListener("click", function () { options.onPick(camera); });
-      return item;
-    }));
+      items.push(item);
+    });
+    list.replaceChildren.apply(list, items);
   }
 
   // Wires the action buttons and forms to `currentId()`; `done(answer)` gets each success.

@@ -55,7 +55,10 @@
           var c = feature.geometry.coordinates;
           L.circleMarker([c[1], c[0]], { radius: 3, weight: 1, className: "hs-camera-dot hs-camera-dot--" + feature.properties.status })
             .on("click", function (event) { options.onCameraClick(feature.id, event.latlng); })
-            .bindTooltip(function () { return textNode(feature.properties.management_number || String(feature.id)); })
+            .bindTooltip(function () {
+              var p = feature.properties;
+              return textNode(p.management_number || p.address || HS.format(HS.label("camera.unnamed"), { id: feature.id }));
+            })
             .addTo(cameraLayer);
         });
       });
@@ -127,18 +130,39 @@
       map.fitBounds(bounds, { padding: [30, 30], maxZoom: 18 });
     }
 
+    // The nearest cameras: a numbered marker per pole (the numbers of the list and the wall, "2·3"
+    // for cameras sharing one), each camera's view cone, brighter when the alert's position is
+    // likely in its picture. A pole clicked puts all its cameras on the wall.
     function showCameras(cameras, onWall) {
       nearestLayer.clearLayers();
+      var poles = new Map();
       cameras.forEach(function (camera, index) {
         var at = L.latLng(camera.latitude, camera.longitude);
-        var cone = viewCone(at, camera.bearing, camera.field_of_view);
-        if (cone) cone.addTo(nearestLayer);
+        var angle = camera.view_angle !== undefined ? camera.view_angle : camera.field_of_view;
+        var cone = viewCone(at, camera.bearing, angle);
+        if (cone) {
+          if (camera.in_view === true) cone.options.className += " hs-view-cone--sees";
+          cone.addTo(nearestLayer);
+        }
+        var key = camera.pole !== undefined && camera.pole !== null ? camera.pole : camera.id;
+        if (!poles.has(key)) poles.set(key, { at: at, members: [] });
+        poles.get(key).members.push({ camera: camera, n: index + 1 });
+      });
+      poles.forEach(function (pole) {
+        var first = pole.members[0].camera;
+        var shown = pole.members.some(function (m) { return onWall(m.camera.id); });
+        var sees = pole.members.some(function (m) { return m.camera.in_view === true; });
+        var numbers = pole.members.map(function (m) { return m.n; }).join("·");
         var icon = L.divIcon({
-          className: "hs-camera-marker hs-camera-marker--" + camera.status + (onWall(camera.id) ? " hs-camera-marker--on-wall" : ""),
-          html: HS.el("span", null, index + 1), iconSize: [22, 22],
+          className: "hs-camera-marker hs-camera-marker--" + first.status + (shown ? " hs-camera-marker--on-wall" : "") +
+            (pole.members.length > 1 ? " hs-camera-marker--pole" : "") + (sees ? " hs-camera-marker--sees" : ""),
+          html: HS.el("span", null, numbers),
+          iconSize: [Math.max(22, 8 + 8 * numbers.length), 22],
         });
-        L.marker(at, { icon: icon, title: camera.management_number || String(camera.id) })
-          .on("click", function () { options.onCameraClick(camera.id, at); })
+        L.marker(pole.at, { icon: icon, title: pole.members.map(function (m) { return m.n + " " + HS.cameras.name(m.camera); }).join("\n") })
+          .on("click", function () {
+            pole.members.slice().reverse().forEach(function (m) { options.onCameraClick(m.camera.id, pole.at); });
+          })
           .addTo(nearestLayer);
       });
     }

@@ -1,9 +1,12 @@
 /*
- * The video wall: 1, 4 or 9 tiles, each one camera, named with its number, distance and status.
- * Media by what the camera offers: HLS (the browser's own player where it has one, else hls.js),
- * MJPEG as an <img>, or a snapshot reloaded every second with a cache-buster. A tile that cannot
- * play says so ("영상 없음") and keeps retrying on its own; it never holds up the other tiles.
- * An HLS stream that fails falls back to the camera's snapshot when it has one.
+ * The video wall: 1, 4 or 9 tiles, each one camera. Media by what the camera offers: HLS (the
+ * browser's own player where it has one, else hls.js), MJPEG as an <img>, or a snapshot reloaded
+ * every second with a cache-buster. A tile that cannot play says so and keeps retrying on its own;
+ * it never holds up the other tiles. An HLS stream that fails falls back to the camera's snapshot.
+ *
+ * Every tile says plainly what it shows (issue 15, point 7), in a badge on top of the picture:
+ * live video, a snapshot and how old it is, no stream at all, the camera offline, or a signal
+ * lost and being retried. A snapshot is never dressed up as video.
  */
 (function () {
   "use strict";
@@ -20,7 +23,10 @@
     return !!video.canPlayType("application/vnd.apple.mpegurl");
   }
 
-  // One tile's media. Calls tile.setState("loading" | "playing" | "dead").
+  // One tile's media. Calls setState(state, feed, shownAt): state "loading" | "playing" | "dead"
+  // (the tile has a picture or not), feed what it is: "loading", "live", "snapshot" (shownAt: when
+  // the picture on screen was taken, as far as we know: when it arrived), "none" (no stream
+  // configured), "offline" (the registry says so and nothing plays), "lost" (retrying).
   function startMedia(camera, box, setState) {
     var timers = [];
     var hls = null;
@@ -44,12 +50,13 @@
         next.onload = function () {
           failures = 0;
           img.src = next.src; // swap only once loaded: no flicker, no broken-image icon
-          setState("playing");
+          setState("playing", "snapshot", Date.now());
           later(load, SNAPSHOT_EVERY_MS);
         };
         next.onerror = function () {
           failures += 1;
-          if (failures >= 3) setState("dead");
+          // The last picture stays, its age growing, until three failures in a row.
+          if (failures >= 3) setState("dead", lostFeed());
           later(load, failures >= 3 ? RETRY_MS : SNAPSHOT_EVERY_MS);
         };
         next.src = cacheBust(url);
@@ -60,10 +67,10 @@
     function mjpeg(url) {
       var img = HS.el("img", "hs-media");
       img.alt = "";
-      img.onload = function () { setState("playing"); };
+      img.onload = function () { setState("playing", "live"); };
       img.onerror = function () {
         if (camera.snapshot_url) snapshot(camera.snapshot_url);
-        else { setState("dead"); later(function () { img.src = cacheBust(url); }, RETRY_MS); }
+        else { setState("dead", lostFeed()); later(function () { img.src = cacheBust(url); }, RETRY_MS); }
       };
       box.replaceChildren(img);
       img.src = url;
@@ -83,7 +90,7 @@
         gaveUp = true;
         if (hls) { hls.destroy(); hls = null; }
         if (camera.snapshot_url) { box.dataset.fallback = "snapshot"; snapshot(camera.snapshot_url); return; }
-        setState("dead");
+        setState("dead", lostFeed());
         later(function () { video(url); }, RETRY_MS);
       }
       // A stall watchdog: the tile is "playing" only while currentTime moves.
@@ -92,7 +99,7 @@
         if (player.currentTime !== lastTime) {
           lastTime = player.currentTime;
           lastProgress = Date.now();
-          if (lastTime > 0) setState("playing");
+          if (lastTime > 0) setState("playing", "live");
         } else if (Date.now() - lastProgress > STALL_MS) {
           giveUp();
           return;
@@ -119,12 +126,23 @@
       if (play && play.catch) play.catch(function () { /* autoplay refused: muted, so rare */ });
     }
 
-    setState("loading");
+    // A camera the registry marks offline is still tried (it may be back), but a failure then
+    // says "offline", not "signal lost".
+    function lostFeed() { return camera.status === "offline" ? "offline" : "lost"; }
+
+    setState("loading", "loading");
     if (camera.hls_url) video(camera.hls_url);
     else if (camera.mjpeg_url) mjpeg(camera.mjpeg_url);
     else if (camera.snapshot_url) snapshot(camera.snapshot_url);
-    else setState("dead");
+    else setState("dead", camera.status === "offline" ? "offline" : "none");
     return stop;
+  }
+
+  // "3초 전", "2분 전": how old the picture on screen is.
+  function age(ms) {
+    var seconds = Math.max(0, Math.round(ms / 1000));
+    return seconds < 120 ? HS.format(HS.label("camera.secondsAgo"), { s: seconds })
+      : HS.format(HS.label("camera.minutesAgo"), { m: Math.floor(seconds / 60) });
   }
 
   function create(element) {
@@ -135,22 +153,53 @@
       var node = HS.el("figure", "hs-tile");
       node.dataset.cameraId = camera.id;
       var box = HS.el("div", "hs-tile__media");
+      var feed = HS.el("div", "hs-tile__feed");
+      feed.setAttribute("role", "status");
       var dead = HS.el("div", "hs-tile__dead", HS.label("noVideo"));
       var caption = HS.el("figcaption", "hs-tile__caption");
-      caption.append(
-        HS.el("span", "hs-tile__name", camera.management_number || "#" + camera.id),
-        HS.el("span", "hs-tile__distance", camera.distance_m !== null && camera.distance_m !== undefined ? HS.meters(camera.distance_m) : ""),
-        HS.el("span", "hs-tile__status hs-tile__status--" + camera.status, HS.label("cameraStatus." + camera.status, camera.status))
-      );
-      caption.title = camera.address || "";
-      node.append(box, dead, caption);
+      node.append(box, feed, dead, caption);
+      var tile = { camera: camera, node: node, caption: caption };
+      describe(tile, camera);
       var opened = false;
-      function setState(state) {
+      var shownAt = null;
+      var current = null;
+      function showFeed() {
+        var text = HS.label("camera.feed." + current);
+        if (current === "snapshot") text = HS.format(HS.label("camera.feed.snapshotAge"), { age: age(Date.now() - shownAt) });
+        if (feed.textContent !== text) feed.textContent = text;
+      }
+      function setState(state, kind, at) {
         node.dataset.state = state;
+        node.dataset.feed = kind;
+        feed.className = "hs-tile__feed hs-tile__feed--" + kind;
+        if (at) shownAt = at;
+        current = kind;
+        showFeed();
+        if (state === "dead") dead.textContent = HS.label("camera.feed." + kind);
         // Access log (issue 6): the feed goes camera-to-browser, so the tile reports its first frame.
         if (state === "playing" && !opened) { opened = true; HS.api("POST", "cameras/" + camera.id + "/opened", HS.selectedAlertId ? { alert: HS.selectedAlertId } : {}); }
       }
-      return { camera: camera, node: node, stop: startMedia(camera, box, setState) };
+      // A snapshot's age keeps counting between refreshes (and while they fail).
+      var ticker = setInterval(function () { if (current === "snapshot") showFeed(); }, 1000);
+      var stopMedia = startMedia(camera, box, setState);
+      tile.stop = function () { clearInterval(ticker); stopMedia(); };
+      return tile;
+    }
+
+    // The caption: number on this wall, readable name, where it stands from the alert, whether
+    // the alert's position is likely in view; the registry status only when it is not "active".
+    function describe(tile, camera) {
+      tile.camera = camera;
+      var parts = [HS.el("span", "hs-tile__name", HS.cameras.name(camera)), HS.cameras.where(camera)];
+      var facing = HS.cameras.facing(camera);
+      if (facing) parts.push(facing);
+      parts.push(HS.cameras.view(camera));
+      if (camera.status && camera.status !== "active") {
+        parts.push(HS.el("span", "hs-tile__status hs-tile__status--" + camera.status,
+                         HS.label("cameraStatus." + camera.status, camera.status)));
+      }
+      tile.caption.replaceChildren.apply(tile.caption, parts);
+      tile.caption.title = [HS.cameras.name(camera), camera.address].filter(Boolean).join(" · ");
     }
 
     function render() {
@@ -167,8 +216,7 @@
         var tile = keep.get(camera.id);
         if (tile) {
           keep.delete(camera.id);
-          tile.node.querySelector(".hs-tile__distance").textContent =
-            camera.distance_m !== undefined && camera.distance_m !== null ? HS.meters(camera.distance_m) : "";
+          describe(tile, camera); // the alert moved: distance, direction and view change
           return tile;
         }
         return tileNode(camera);

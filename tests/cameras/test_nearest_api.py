@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from geographiclib.geodesic import Geodesic
 
 from cameras.api import NearbyCameraSerializer
+from cameras.describe import group_poles
 from cameras.models import Camera, Status
 from cameras.nearby import _SQL, nearest_camera_rows
 from guardians.auth import issue_token
@@ -149,13 +150,20 @@ def test_sql_rows_are_what_the_serializer_makes_of_the_orm_answer() -> None:
     cameras = _ring(40, 35)
     Camera.objects.filter(pk=cameras[3].pk).update(status=Status.RETIRED)
     Camera.objects.filter(pk=cameras[5].pk).update(status=Status.OFFLINE, road_address="")
+    # Names from addresses, directions, and a pole of three cameras (cameras/describe.py).
+    Camera.objects.filter(pk__in=[c.pk for c in cameras[6:12]]).update(management_number="",
+                                                                        road_address="시청로 1")
+    Camera.objects.filter(pk__in=[c.pk for c in cameras[0:8:2]]).update(bearing=135.0, field_of_view=60.0)
+    pole = cameras[1].location
+    for _ in range(2):
+        make_camera(pole.x + 0.00001, pole.y, management_number="", road_address="시청로 1", bearing=10.0)
     Camera.objects.all().assign_centers()
     rng = random.Random(7)
     for limit, radius in [(10, None), (5, None), (50, None), (10, 400.0), (3, 120.0)]:
         lon = ORIGIN[0] + rng.uniform(-0.0003, 0.0003)
         lat = ORIGIN[1] + rng.uniform(-0.0003, 0.0003)
         found = Camera.objects.select_related("center").nearest(Point(lon, lat, srid=4326), limit, radius)
-        expected = [dict(row) for row in NearbyCameraSerializer(found, many=True).data]
+        expected = group_poles([dict(row) for row in NearbyCameraSerializer(found, many=True).data])
         assert nearest_camera_rows(lon, lat, limit=limit, radius=radius) == expected
         assert expected  # each query point has cameras to compare
 
