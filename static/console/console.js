@@ -120,14 +120,29 @@
     var known = cameras.find(function (c) { return c.id === id; });
     if (known) { putOnWall(known); return; }
     var alert = detail && detail.alert;
-    HS.api("GET", "/api/v1/cameras/nearest/?limit=20&radius=5&latitude=" + latlng.lat + "&longitude=" + latlng.lng)
-      .then(function (answer) {
-        var camera = answer.ok && answer.body.find(function (c) { return c.id === id; });
-        if (!camera) return;
-        camera.distance_m = alert && alert.latitude !== null
-          ? map.map.distance([alert.latitude, alert.longitude], [camera.latitude, camera.longitude]) : null;
-        putOnWall(camera);
+    var located = alert && alert.latitude !== null && alert.latitude !== undefined;
+    function nearest(lat, lng, limit, radius) {
+      return HS.api("GET", "/api/v1/cameras/nearest/?limit=" + limit + "&radius=" + Math.ceil(radius) +
+                    "&latitude=" + lat + "&longitude=" + lng).then(function (answer) {
+        return (answer.ok && answer.body.find(function (c) { return c.id === id; })) || null;
       });
+    }
+    // Asked from the alert, the row's distance, direction and in-view are the alert's own.
+    var fromAlert = located
+      ? nearest(alert.latitude, alert.longitude, 50, map.map.distance([alert.latitude, alert.longitude], latlng) + 10)
+      : Promise.resolve(null);
+    fromAlert.then(function (camera) {
+      if (camera) { putOnWall(camera); return; }
+      nearest(latlng.lat, latlng.lng, 20, 5).then(function (far) {
+        if (!far) return;
+        // Asked from the camera's own spot: what it says about direction and view is not about
+        // the alert, so it is left unknown rather than wrong.
+        far.distance_m = located ? map.map.distance([alert.latitude, alert.longitude], [far.latitude, far.longitude]) : null;
+        far.bearing_deg = null;
+        far.in_view = null;
+        putOnWall(far);
+      });
+    });
   }
 
   // --- Pushes ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
   "use strict";
 
   var EARTH_RADIUS = 6371008.8;
-  var DEFAULT_FOV = 60; // when only a bearing is known (e.g. "북측")
+  var DEFAULT_FOV = 90; // when only a bearing is known: as cameras/directions.py and CAMERA_FIELD_OF_VIEW_DEGREES
 
   // Point `meters` away from latlng along `bearing` (degrees clockwise from north); a local
   // equirectangular step is exact enough at tens of metres.

@@ -24,6 +24,7 @@ from operators.models import Center, Role, User
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.browser.test_console import (  # noqa: F401 (fixtures)
     PASSWORD,
+    SOS_AT,
     AsgiServer,
     asgi_server,
     hls_stream,
@@ -64,6 +65,12 @@ def cameras(asgi_server: AsgiServer, hls_stream: str) -> dict[str, Camera]:  # n
         "pole_b": make(agency="화성시", road_address="시청로 201번길 5", location=east_of(offset(1), 40),
                        center=hwaseong, field_of_view=360),
     }
+    # West of the alert: the eighth nearest, and a ninth the console's list leaves out, which looks
+    # east at the alert from 95 m (clicked on the map's camera layer, below).
+    found["west"] = make(agency="화성시", management_number="HS-WEST", location=east_of(offset(0), -80),
+                         center=hwaseong)
+    found["ninth"] = make(agency="화성시", management_number="HS-NINTH", location=east_of(offset(0), -95),
+                          center=hwaseong, bearing=90, field_of_view=90)
     found["snapshot"].snapshot_url = f"{base}/demo/cameras/{found['snapshot'].pk}/snapshot.svg"
     found["snapshot"].save(update_fields=["snapshot_url"])
     User.objects.create_user("op-tiles", password=PASSWORD, role=Role.OPERATOR, center=hwaseong,
@@ -95,7 +102,7 @@ def test_tiles_say_live_snapshot_none_offline_and_lost_with_direction_and_poles(
             page.wait_for_function(f"() => HSConsole.selectedId() === {alert_id}", timeout=5_000)
             page.click("[data-layout='9']")
             tiles = page.locator("#wall .hs-tile")
-            expect(tiles).to_have_count(7)
+            expect(tiles).to_have_count(8)
 
             def tile(key: str) -> object:
                 return page.locator(f"#wall .hs-tile[data-camera-id='{cameras[key].pk}']")
@@ -149,7 +156,7 @@ def test_tiles_say_live_snapshot_none_offline_and_lost_with_direction_and_poles(
             pole_marker = page.locator("#map .hs-camera-marker--pole")
             expect(pole_marker).to_have_count(1)
             expect(pole_marker).to_have_text(re.compile(r"^\d·\d$"))
-            expect(page.locator("#map .hs-camera-marker")).to_have_count(6)  # seven cameras, six poles
+            expect(page.locator("#map .hs-camera-marker")).to_have_count(7)  # eight cameras, seven poles
             page.wait_for_timeout(1500)
             page.screenshot(path=str(artifacts / "camera_tiles.png"), full_page=True)
 
@@ -159,6 +166,20 @@ def test_tiles_say_live_snapshot_none_offline_and_lost_with_direction_and_poles(
             first_two = tiles.evaluate_all("ts => ts.slice(0, 2).map(t => Number(t.dataset.cameraId))")
             assert sorted(first_two) == sorted([cameras["pole_a"].pk, cameras["pole_b"].pk])
             page.screenshot(path=str(artifacts / "camera_tiles_pole.png"), full_page=True)
+
+            # A camera outside the list, clicked on the map's camera layer: its direction and view
+            # are still measured from the alert, not from where it was clicked.
+            ninth = cameras["ninth"]
+            page.evaluate(f"() => HSConsole.map.setView([{SOS_AT[1]}, {SOS_AT[0]}], 17)")
+            page.wait_for_function(f"""() => {{ let hit = null; HSConsole.map.eachLayer(l => {{
+                if (l.options.className && l.options.className.includes('hs-camera-dot')
+                    && Math.abs(l.getLatLng().lng - {ninth.location.x}) < 1e-7) hit = l; }});
+                if (hit) hit.fire('click', {{latlng: hit.getLatLng()}}); return !!hit; }}""", timeout=5_000)
+            first = tiles.first
+            expect(first).to_have_attribute("data-camera-id", str(ninth.pk))
+            expect(first.locator(".hs-tile__name")).to_have_text("HS-NINTH")
+            expect(first.locator(".hs-cam-where")).to_have_text("↑서 95 m")
+            expect(first.locator(".hs-cam-view")).to_have_text("신고 위치 보임")
         finally:
             browser.close()
             connections.close_all()  # the ORM calls above must not keep the test database open
