@@ -370,11 +370,15 @@ CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", False)
 CONTENT_SECURITY_POLICY = build_policy(
     tile_url=MAP_TILE_URL, media_origins=CSP_MEDIA_ORIGINS, extra=CSP_EXTRA,
 )
-# Login lockout, console and admin (operators/lockout.py): this many failures for one username (or
-# from one address) within the window lock it for LOGIN_LOCKOUT_SECONDS. The address limit is
-# higher: a whole center's operators share one NAT address.
-LOGIN_LOCKOUT_USERNAME_ATTEMPTS = env.int("LOGIN_LOCKOUT_USERNAME_ATTEMPTS", 5, min_value=1)
+# Login lockout, console and admin (operators/lockout.py, docs/hardening.md): failures of one
+# username from one address, or from one address for any usernames, within the window lock that
+# pair or address for LOGIN_LOCKOUT_SECONDS; failures of one username from anywhere alert the
+# supervisors and refuse it from addresses where it never logged in. The address limit is higher
+# than the pair's: a whole center's operators share one NAT address.
+LOGIN_LOCKOUT_PAIR_ATTEMPTS = env.int("LOGIN_LOCKOUT_PAIR_ATTEMPTS", 5, min_value=1)
 LOGIN_LOCKOUT_IP_ATTEMPTS = env.int("LOGIN_LOCKOUT_IP_ATTEMPTS", 20, min_value=1)
+LOGIN_LOCKOUT_USERNAME_ALERT_ATTEMPTS = env.int("LOGIN_LOCKOUT_USERNAME_ALERT_ATTEMPTS", 50, min_value=1)
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", 90, min_value=1)
 LOGIN_LOCKOUT_WINDOW_SECONDS = env.int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900, min_value=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 900, min_value=1)
 # Lockout (operators/lockout.py) and admin permissions by role (operators/roles.py).

@@ -8,13 +8,13 @@ import time
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 from django.utils import translation
 from django.utils.html import escape
 
 from operators import lockout
-from operators.models import Role, User
+from operators.models import AccessAction, AccessRecord, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +78,54 @@ def _without_csrf(content: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
 
 
-def test_lock_is_per_username_across_addresses_and_ends_after_the_lock_time(operator) -> None:
+def test_a_lock_is_per_username_and_address_and_ends_after_the_lock_time(operator) -> None:
     client = Client()
-    for i in range(5):
-        console_login(client, "OP-LOCK", "wrong", ip=f"10.0.1.{i}")  # case and address don't matter
-    assert locked_message() in console_login(client, "op-lock", PASSWORD, ip="10.9.9.9").content.decode()
+    for _ in range(5):
+        console_login(client, "OP-LOCK", "wrong", ip="10.0.1.1")  # the username's case doesn't matter
+    assert locked_message() in console_login(client, "op-lock", PASSWORD, ip="10.0.1.1").content.decode()
+    # The same account from its own console's address is not locked by failures elsewhere.
+    assert console_login(Client(), "op-lock", PASSWORD, ip="10.9.9.9").status_code == 302
     with time_machine.travel(time.time() + 15 * 60 + 1):
-        response = console_login(client, "op-lock", PASSWORD, ip="10.9.9.9")
+        response = console_login(Client(), "op-lock", PASSWORD, ip="10.0.1.1")
         assert response.status_code == 302 and response["Location"] == "/console/"
+
+
+def test_a_stranger_cannot_lock_an_operator_out(operator) -> None:
+    """Issue 16, point 12: five wrong passwords from anywhere used to lock a known operator out for
+    15 minutes, a denial of service on a 24/7 center."""
+    for address in range(6):
+        for _ in range(5):
+            console_login(Client(), "op-lock", "guess", ip=f"203.0.113.{address}")
+    assert console_login(Client(), "op-lock", PASSWORD, ip="10.0.0.1").status_code == 302
+    assert not AccessRecord.objects.filter(action=AccessAction.LOGIN_ALERT).exists()  # under the bar
+
+
+@override_settings(LOGIN_LOCKOUT_USERNAME_ALERT_ATTEMPTS=12)
+def test_a_distributed_attack_alerts_the_supervisors_and_shuts_out_new_addresses(operator, caplog) -> None:
+    assert console_login(Client(), "op-lock", PASSWORD, ip="10.0.0.1").status_code == 302  # known address
+    with caplog.at_level(logging.WARNING, logger="operators.lockout"):
+        for i in range(12):
+            console_login(Client(), "op-lock", "guess", ip=f"203.0.113.{i}")  # 1 per address: no lock
+    alert = AccessRecord.objects.get(action=AccessAction.LOGIN_ALERT)
+    assert alert.detail["account"] == operator.pk and alert.detail["failures"] == 12
+    assert alert.target == f"operators.user:{operator.pk}" and alert.ip == "203.0.113.11"
+    assert any("login alert" in r.getMessage() for r in caplog.records)
+    # The operator's own console still logs in; a new address is refused, even with the password.
+    assert console_login(Client(), "op-lock", PASSWORD, ip="10.0.0.1").status_code == 302
+    refused = console_login(Client(), "op-lock", PASSWORD, ip="198.51.100.1")
+    assert locked_message() in refused.content.decode()
+    # Supervisors see it on the admin's front page; a system admin (no access log) does not.
+    supervisor = User.objects.create_user("sup-lock", password=PASSWORD, role=Role.SUPERVISOR, is_staff=True)
+    sysadmin = User.objects.create_user("sys-lock", password=PASSWORD, role=Role.SYSTEM_ADMIN, is_staff=True)
+    pages = {}
+    for user in (supervisor, sysadmin):
+        client = Client()
+        client.force_login(user)
+        pages[user.role] = client.get("/admin/").content.decode()
+    assert "계정 op-lock에 로그인 실패 12회" in pages[Role.SUPERVISOR]  # Korean first
+    assert "op-lock" not in pages[Role.SYSTEM_ADMIN]
+    lockout.unlock(username="op-lock")  # a supervisor who checked with the operator lifts it
+    assert console_login(Client(), "op-lock", PASSWORD, ip="198.51.100.1").status_code == 302
 
 
 def test_the_admin_login_is_locked_too_with_the_message(admin_user) -> None:
@@ -141,8 +181,9 @@ def test_counters_are_shared_through_redis_not_process_memory(operator) -> None:
     for _ in range(5):
         console_login(Client(), "op-lock", "wrong")
     # What another web process would see: the lock read straight from the cache.
-    lock = lockout.current_lock(None, "op-lock")
-    assert lock is not None and lock.scope == "username"
-    lockout.unlock(username="op-lock")
-    assert lockout.current_lock(None, "op-lock") is None
+    request = RequestFactory().post("/login/", REMOTE_ADDR="10.0.0.1")
+    lock = lockout.current_lock(request, "op-lock")
+    assert lock is not None and lock.scope == "pair"
+    lockout.unlock(username="op-lock", ip="10.0.0.1")
+    assert lockout.current_lock(request, "op-lock") is None
     assert console_login(Client(), "op-lock", PASSWORD).status_code == 302

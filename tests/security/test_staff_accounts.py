@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 ACTORS = ("supervisor", "system_admin", "camera_admin", "operator", "police", "superuser")
 PASSWORD = "pw-for-tests-only"
-NEW_PASSWORD = "a-New-passw0rd-for-tests"
+NEW_PASSWORD = "test-New-passw0rd-for-admin"
 
 
 def read_matrix() -> dict[tuple[str, str], str]:
