@@ -95,7 +95,8 @@
     cameras.forEach(function (camera, index) {
       var onPole = camera.pole_size > 1;
       if (onPole && (index === 0 || cameras[index - 1].pole !== camera.pole)) {
-        var head = HS.el("li", "hs-camera-pole", HS.format(HS.label("camera.pole"), { n: camera.pole_size }));
+        var head = HS.el("li", "hs-camera-pole", HS.format(HS.label("camera.pole"), { n: camera.pole_size }) +
+                         (camera.address ? " · " + camera.address : ""));
         head.dataset.pole = camera.pole;
         items.push(head);
       }
@@ -114,9 +115,8 @@
       item.append(HS.el("span", "hs-camera-item__n", index + 1),
                   HS.el("span", "hs-camera-item__name", HS.cameras.name(camera)),
                   facts,
-                  // The address once: a camera named after it (no management number) needs it no more.
-                  HS.el("span", "hs-camera-item__address",
-                        camera.address && HS.cameras.name(camera).indexOf(camera.address) !== 0 ? camera.address : ""));
+                  // The address once: a pole's heading already says it.
+                  HS.el("span", "hs-camera-item__address", onPole ? "" : camera.address || ""));
       item.addEventListener("click", function () { options.onPick(camera); });
       items.push(item);
     });

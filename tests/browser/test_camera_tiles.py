@@ -148,7 +148,8 @@ def test_tiles_say_live_snapshot_none_offline_and_lost_with_direction_and_poles(
             assert names == ["시청로 201번길 5 1번", "시청로 201번길 5 2번"]
             listed = page.locator(".hs-camera-item__name").all_text_contents()
             assert all("#" not in name for name in listed)
-            expect(page.locator("#camera-list .hs-camera-pole")).to_have_text("같은 기둥 2대")
+            pole_heading = page.locator("#camera-list .hs-camera-pole")
+            expect(pole_heading).to_have_text("같은 기둥 2대 · 시청로 201번길 5")
             order = page.locator("#camera-list li").evaluate_all(
                 "ls => ls.map(l => l.dataset.cameraId || 'pole:' + l.dataset.pole)")
             heading = order.index(f"pole:{cameras['pole_a'].pk}")

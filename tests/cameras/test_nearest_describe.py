@@ -30,7 +30,7 @@ def test_a_camera_is_named_by_its_number_else_its_address_and_rank_never_by_id_a
     # The real Hwaseong data has no numbers: cameras on one pole share the address.
     first = make_camera(*at(90, 20), management_number="", road_address="시청로 201번길 5")
     second = make_camera(*at(90, 21), management_number="", road_address="시청로 201번길 5")
-    lot = make_camera(*at(180, 30), management_number="", lot_address="남양리 2000")
+    lot = make_camera(*at(180, 30), management_number="", lot_address="경기도 화성시 남양읍 남양리 2000")
     other_agency = make_camera(*at(200, 30), management_number="", road_address="시청로 201번길 5",
                                agency="오산시")
     bare = make_camera(*at(270, 40), management_number="", agency="화성시")
@@ -41,7 +41,7 @@ def test_a_camera_is_named_by_its_number_else_its_address_and_rank_never_by_id_a
         numbered.pk: "HS-0042",
         first.pk: "시청로 201번길 5 1번",
         second.pk: "시청로 201번길 5 2번",
-        lot.pk: "남양리 2000 1번",
+        lot.pk: "남양읍 남양리 2000 1번",  # the province and city are the same for every camera
         other_agency.pk: "시청로 201번길 5 1번",  # ranks are counted per agency
         bare.pk: f"화성시 카메라 {bare.pk}",
     }
@@ -102,3 +102,17 @@ def test_cameras_within_a_few_metres_are_one_pole(settings) -> None:
     assert [row["id"] for row in found][0] == other.pk  # still nearest first
     settings.CAMERA_POLE_METERS = 0
     assert {row["pole_size"] for row in nearest_camera_rows(LON, LAT, limit=10)} == {1}
+
+
+@pytest.mark.parametrize(("address", "short"), [
+    ("경기도 화성시 효행구 봉담읍 샘마을1길 13-6", "봉담읍 샘마을1길 13-6"),
+    ("경기도 화성시 남양읍 시청로 159", "남양읍 시청로 159"),
+    ("대전광역시 서구 둔산로 100", "둔산로 100"),
+    ("시청로 201번길 5", "시청로 201번길 5"),  # already short
+    ("화성시 송산면", "화성시 송산면"),  # never down to one word
+])
+def test_names_leave_out_the_province_and_city(address: str, short: str) -> None:
+    from cameras.describe import short_address
+
+    assert short_address(address) == short
+
