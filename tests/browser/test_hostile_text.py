@@ -5,7 +5,7 @@ a camera import (management number, addresses, agency, purpose) and an operator 
 reason, closing memo) can write. Then every page that shows them is opened: the console (queue,
 detail, timeline, map with its tooltips opened, the video wall, the camera list), the guardian's
 tracking page, the admin's camera page with its map and the admin lists and pages of cameras,
-citizens, guardians, alerts and trips.
+citizens, guardians, alerts and trips, the SMS outbox, staff and the access log.
 
 The server runs with CSP_REPORT_ONLY=true, as the probe that found the hole did: the policy would
 otherwise stop an injected handler from running and hide the injection. A mutation observer,
@@ -206,7 +206,8 @@ def test_hostile_text_stays_text_on_every_page(
             for path in ("cameras/camera/", f"guardians/citizen/{citizen.pk}/change/", "guardians/citizen/",
                          f"guardians/guardian/{guardian.pk}/change/", "guardians/guardian/",
                          f"alerts/alert/{alert_id}/change/", "alerts/alert/",
-                         f"alerts/trip/{trip.pk}/change/", "alerts/trip/"):
+                         f"alerts/trip/{trip.pk}/change/", "alerts/trip/",
+                         "guardians/smsmessage/", "operators/user/", "operators/accessrecord/"):
                 response = page.goto(f"{base}/admin/{path}")
                 assert response.status == 200, path
                 clean(f"admin {path}")
