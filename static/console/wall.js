@@ -154,7 +154,6 @@
       node.dataset.cameraId = camera.id;
       var box = HS.el("div", "hs-tile__media");
       var feed = HS.el("div", "hs-tile__feed");
-      feed.setAttribute("role", "status");
       var dead = HS.el("div", "hs-tile__dead", HS.label("noVideo"));
       var caption = HS.el("figcaption", "hs-tile__caption");
       node.append(box, feed, dead, caption);
