@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.actions import OPEN_STATUSES
 from alerts.dispatch import config as dispatch_config
-from alerts.dispatch_tasks import queue_delivery
+from alerts.dispatch.delivery import record_agency_disclosure
+from alerts.dispatch_tasks import queue_delivery, queue_overdue_check
+from alerts.escalation_alarm import mark_reached, refresh_dispatch_alarm
 from alerts.events import publish_alert_event
-from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
+from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation, EscalationAgency
 from alerts.texts import alert_closed_body
 from alerts.timeline import record_event
 from alerts.visibility import sees_all_centers
@@ -68,6 +70,24 @@ class SameCenter(ConsoleConflict):
 
     def __init__(self, alert: Alert) -> None:
         super().__init__(alert, _("The alert is already with this center."))
+
+
+class AlreadyRequested(ConsoleConflict):
+    code = "already_requested"
+
+    def __init__(self, alert: Alert, agencies: list[str]) -> None:
+        names = ", ".join(str(EscalationAgency(a).label) for a in agencies)
+        super().__init__(alert, _("%(agencies)s was already asked for this alert. To send a new request, "
+                                  "give the reason for it.") % {"agencies": names})
+        self.agencies = agencies
+
+
+class NotRequested(ConsoleConflict):
+    code = "not_requested"
+
+    def __init__(self, alert: Alert, agency: str) -> None:
+        super().__init__(alert, _("No request to %(agency)s is waiting for a phone call: escalate first.")
+                         % {"agency": EscalationAgency(agency).label})
 
 
 def _locked(alert: Alert) -> Alert:
@@ -143,33 +163,76 @@ def do_add_note(alert: Alert, user: User, text: str) -> AlertEvent:
 
 
 def do_escalate_alert(
-    alert: Alert, user: User, agencies: Iterable[str], reason: str,
+    alert: Alert, user: User, agencies: Iterable[str], reason: str, repeat_reason: str = "",
 ) -> tuple[Alert, AlertEvent, list[Escalation]]:
-    """Record a request to the police and/or fire service; the app shows "dispatched". Each linked
-    agency's request is sent by a Celery task after commit (alerts.dispatch). An agency with no
-    webhook configured is marked not_linked in the event at once: the operator phones it."""
+    """Record a request to the police and/or fire service. Each linked agency's request is sent by
+    a Celery task after commit (alerts.dispatch); an agency with no webhook configured alarms at
+    once: the operator phones it (alerts/escalation_alarm.py). The alert becomes "dispatched" only
+    when an agency is reached. Asking an agency already asked for this alert needs a reason."""
     agencies = sorted(set(agencies))
     with transaction.atomic():
         alert = _locked(alert)
         now = timezone.now()
         _take(alert, user, now)
+        asked = sorted(set(alert.escalations.filter(agency__in=agencies).values_list("agency", flat=True)))
+        if asked and not repeat_reason:
+            raise AlreadyRequested(alert, asked)
         escalations = Escalation.objects.bulk_create(
             Escalation(alert=alert, agency=agency, reason=reason, requested_by=user,
+                       repeat_reason=repeat_reason if agency in asked else "",
                        delivery_status=DeliveryStatus.PENDING if dispatch_config.endpoint(agency)
-                       else DeliveryStatus.NOT_LINKED, next_attempt_at=now)
+                       else DeliveryStatus.NOT_LINKED, next_attempt_at=now,
+                       alarm_at=None if dispatch_config.endpoint(agency) else now)
             for agency in agencies
         )
-        alert.status = AlertStatus.DISPATCHED
-        alert.save(update_fields=["status", "updated_at"])
+        if alert.status in (AlertStatus.RECEIVED, AlertStatus.CLAIMED):
+            alert.status = AlertStatus.ACKNOWLEDGED  # the center is on it; "dispatched" once reached
+            alert.save(update_fields=["status", "updated_at"])
         delivery = {e.agency: e.delivery_status for e in escalations}
-        event = record_event(alert, "escalated", actor=user,
-                                          data={"agencies": agencies, "reason": reason, "delivery": delivery})
+        data = {"agencies": agencies, "reason": reason, "delivery": delivery}
+        if repeat_reason:
+            data["repeat_reason"] = repeat_reason
+        event = record_event(alert, "escalated", actor=user, data=data)
+        for escalation in escalations:
+            if escalation.delivery_status == DeliveryStatus.NOT_LINKED:
+                record_event(alert, "escalation_not_linked",
+                             data={"escalation_id": escalation.pk, "agency": escalation.agency})
+        refresh_dispatch_alarm(alert)
         publish_alert_event(alert, "escalated", event=event)
         for escalation in escalations:
             if escalation.delivery_status == DeliveryStatus.PENDING:
-                # robust: a broker outage must not fail the escalation; the sweep sends it later.
+                # robust: a broker outage must not fail the escalation; the sweeps send it later
+                # and raise its alarm when it stays pending.
                 on_commit_robust(queue_delivery, escalation.pk)
+                on_commit_robust(queue_overdue_check, escalation.pk)
     return alert, event, escalations
+
+
+def do_record_phone_call(alert: Alert, user: User, agency: str, reference: str = "",
+                         called_at: datetime | None = None) -> tuple[Alert, AlertEvent]:
+    """The operator reported the alert to ``agency`` by phone ("112에 전화로 신고함"): every request
+    to it that had not reached it stops alarming, the alert is "dispatched" (the agency has it) and
+    the location's provision to the agency is recorded. Allowed on finished alerts too (the call
+    may be written down after the close)."""
+    with transaction.atomic():
+        alert = _locked(alert)
+        called_at = called_at or timezone.now()
+        open_requests = list(alert.escalations.select_for_update().filter(
+            agency=agency, phoned_at__isnull=True).exclude(delivery_status=DeliveryStatus.DELIVERED))
+        if not open_requests:
+            raise NotRequested(alert, agency)
+        for escalation in open_requests:
+            escalation.phoned_at, escalation.phoned_by = called_at, user
+            escalation.phone_reference = reference
+            escalation.save(update_fields=["phoned_at", "phoned_by", "phone_reference"])
+        refresh_dispatch_alarm(alert)
+        mark_reached(alert)
+        event = record_event(alert, "agency_phoned", actor=user, data={
+            "agency": agency, "reference": reference, "called_at": called_at.isoformat(),
+            "escalation_ids": [e.pk for e in open_requests]})
+        record_agency_disclosure(open_requests[-1])
+        publish_alert_event(alert, "agency_phoned", event=event)
+    return alert, event
 
 
 def do_transfer_alert(alert: Alert, user: User, center: Center) -> tuple[Alert, AlertEvent]:

@@ -28,7 +28,8 @@ ERRORS = {
     404: OpenApiResponse(description="No such alert, or not visible to you."),
 }
 CONFLICT = {409: OpenApiResponse(s.ConflictSerializer, description="Claimed by someone else, finished, "
-                                                                    "or already with that center.")}
+                                                                    "already with that center, agency "
+                                                                    "already asked, or nothing to phone.")}
 
 
 class ConsoleAPIView(APIView):
@@ -146,9 +147,27 @@ class EscalateView(ConsoleAPIView):
     def post(self, request: Request, pk: int) -> Response:
         body = self.parsed(s.EscalateSerializer, request)
         alert, event, escalations = actions.do_escalate_alert(
-            self.get_alert(pk), request.user, body["agencies"], body["reason"])
+            self.get_alert(pk), request.user, body["agencies"], body["reason"], body["repeat_reason"])
         self.audit_detail = {"agencies": sorted(e.agency for e in escalations)}
         return _result(alert, event, escalations=s.EscalationSerializer(escalations, many=True).data)
+
+
+class PhonedView(ConsoleAPIView):
+    """The operator reported the alert to 112/119 by phone (the request did not get through)."""
+
+    permission_classes = [requires(Capability.ESCALATE)]
+    audit_action = AccessAction.ALERT_ESCALATE
+
+    @extend_schema(tags=TAGS, summary="Record a phone call to police or fire (ends the alarm)",
+                   request=s.PhonedSerializer,
+                   responses={200: s.ActionResultSerializer, 400: OpenApiResponse(description="Bad body."),
+                              **ERRORS, **CONFLICT})
+    def post(self, request: Request, pk: int) -> Response:
+        alert = self.get_alert(pk)
+        body = self.parsed(s.PhonedSerializer, request)
+        self.audit_detail = {"phoned": body["agency"]}
+        return _result(*actions.do_record_phone_call(alert, request.user, body["agency"], body["reference"],
+                                                     body.get("called_at")))
 
 
 class TransferView(ConsoleAPIView):

@@ -3,12 +3,17 @@ snapshot, queue, detail and action answers; request bodies of the actions."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from alerts import timeline
+from alerts.dispatch import config as dispatch_config
+from alerts.escalation_alarm import call_sheet, problem
 from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, EscalationAgency, Trip, TripStatus
 from alerts.serializers import CenterBriefSerializer
 from alerts.status import app_status, is_stale, location_age_s, operator_priority
@@ -77,7 +82,7 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
             "id", "kind", "trigger", "status", "app_status", "is_duress", "priority", "center", "out_of_area",
             "border_centers", "latitude", "longitude", "accuracy", "location_age_s", "location_stale",
             "received_at", "updated_at", "claimed_by", "claimed_at", "closed_at", "disposition", "citizen",
-            "trip",
+            "trip", "dispatch_alarm",
         ]
 
     def get_status(self, alert: Alert) -> str:
@@ -145,14 +150,24 @@ class EscalationSerializer(serializers.ModelSerializer):
     )
     delivery_status = serializers.CharField(help_text="pending, delivered, failed or not_linked")
     requested_by = serializers.SerializerMethodField()
+    phoned_by = serializers.SerializerMethodField()
+    problem = serializers.SerializerMethodField(
+        help_text="null, or why the operator must phone the agency: not_linked, failed, overdue")
 
     class Meta:
         model = Escalation
-        fields = ["id", "agency", "reason", "status", "delivery_status", "attempts", "last_error",
-                  "delivered_at", "external_reference", "status_at", "requested_by", "created_at"]
+        fields = ["id", "agency", "reason", "repeat_reason", "status", "delivery_status", "attempts",
+                  "last_error", "delivered_at", "external_reference", "status_at", "requested_by",
+                  "created_at", "problem", "alarm_at", "phoned_at", "phoned_by", "phone_reference"]
 
     def get_requested_by(self, escalation: Escalation) -> dict | None:
         return user_brief(escalation.requested_by)
+
+    def get_phoned_by(self, escalation: Escalation) -> dict | None:
+        return user_brief(escalation.phoned_by)
+
+    def get_problem(self, escalation: Escalation) -> str | None:
+        return problem(escalation)
 
 
 class ActionResultSerializer(serializers.Serializer):
@@ -170,7 +185,8 @@ class NoteResultSerializer(serializers.Serializer):
 
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    code = serializers.ChoiceField(choices=["claimed", "finished", "same_center"])
+    code = serializers.ChoiceField(choices=["claimed", "finished", "same_center", "already_requested",
+                                            "not_requested"])
     claimed_by = UserBriefSerializer(allow_null=True)
     status = serializers.CharField()
 
@@ -187,10 +203,28 @@ class EscalateSerializer(serializers.Serializer):
     agencies = serializers.ListField(child=serializers.ChoiceField(choices=EscalationAgency.choices),
                                      min_length=1, max_length=2)
     reason = serializers.CharField(max_length=500)
+    repeat_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", trim_whitespace=True,
+        help_text="Required to ask an agency already asked for this alert: why a new request.")
 
     def validate_agencies(self, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise serializers.ValidationError(_("Each agency may be named once."))
+        return value
+
+
+class PhonedSerializer(serializers.Serializer):
+    # The callback's choice set: one "agency" enum in the OpenAPI document.
+    agency = serializers.ChoiceField(choices=dispatch_config.AGENCIES)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                      help_text="The agency's case number or call-taker, if given.")
+    called_at = serializers.DateTimeField(required=False, help_text="When the call was made; default now.")
+
+    def validate_called_at(self, value: datetime) -> datetime:
+        if value > timezone.now() + timedelta(minutes=1):
+            raise serializers.ValidationError(_("The call cannot be in the future."))
+        if value < timezone.now() - timedelta(days=1):
+            raise serializers.ValidationError(_("The call must be within the last day."))
         return value
 
 
@@ -238,6 +272,11 @@ class TrailPointSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
+class CallSheetRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField()
+
+
 class AlertDetailSerializer(serializers.Serializer):
     """GET alerts/{id}/: everything an operator needs on one screen. Built by ``alert_detail``."""
 
@@ -246,6 +285,7 @@ class AlertDetailSerializer(serializers.Serializer):
     trail = TrailPointSerializer(many=True)
     timeline = TimelineEventSerializer(many=True)
     escalations = EscalationSerializer(many=True)
+    call_sheet = CallSheetRowSerializer(many=True, help_text="What to read out when phoning 112/119.")
     cameras = NearbyCameraSerializer(many=True)
 
 
@@ -265,7 +305,8 @@ def alert_detail(alert: Alert) -> dict:
     data = AlertDetailSerializer({
         "alert": alert, "person": person, "trail": trail,
         "timeline": alert.events.select_related("actor"),
-        "escalations": alert.escalations.select_related("requested_by"),
+        "escalations": alert.escalations.select_related("requested_by", "phoned_by"),
+        "call_sheet": call_sheet(alert),
         "cameras": [],
     }).data
     # The nearest-camera API's own rows (one SQL statement), not Camera objects re-serialised.

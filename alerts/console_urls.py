@@ -13,6 +13,7 @@ urlpatterns = [
     path("alerts/<int:pk>/acknowledge", api.AcknowledgeView.as_view(), name="console-acknowledge"),
     path("alerts/<int:pk>/notes", api.NotesView.as_view(), name="console-notes"),
     path("alerts/<int:pk>/escalate", api.EscalateView.as_view(), name="console-escalate"),
+    path("alerts/<int:pk>/phoned", api.PhonedView.as_view(), name="console-phoned"),
     path("alerts/<int:pk>/transfer", api.TransferView.as_view(), name="console-transfer"),
     path("alerts/<int:pk>/close", api.CloseView.as_view(), name="console-close"),
     path("cameras/<int:pk>/opened", api.CameraOpenedView.as_view(), name="console-camera-opened"),

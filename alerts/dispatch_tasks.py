@@ -47,3 +47,32 @@ def redeliver_due_escalations() -> int:
     if ids:
         logger.warning("re-queued %s escalation(s) whose delivery task was lost", len(ids))
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def check_overdue_escalation(escalation_id: int) -> bool:
+    """At the pending bound after an escalation: alarm if it has still not reached the agency."""
+    from alerts.escalation_alarm import do_alarm_overdue_escalation
+
+    return do_alarm_overdue_escalation(escalation_id) is not None
+
+
+def queue_overdue_check(escalation_id: int) -> None:
+    """Called after commit. The beat sweep (alarm_overdue_escalations) covers a lost task."""
+    check_overdue_escalation.apply_async((escalation_id,), countdown=config.pending_alarm_s())
+
+
+@shared_task(acks_late=True)
+def alarm_overdue_escalations() -> int:
+    """Run by beat every 2 s: every request still pending past DISPATCH_PENDING_ALARM_SECONDS
+    alarms the console once. Returns how many were alarmed."""
+    from alerts.escalation_alarm import do_alarm_overdue_escalation, overdue_escalations
+
+    alarmed = 0
+    for pk in overdue_escalations().order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH]:
+        try:
+            alarmed += do_alarm_overdue_escalation(pk) is not None
+        # One bad row must not keep the alarm from every other undelivered request.
+        except Exception:
+            logger.exception("could not raise the phone alarm for escalation %s", pk)
+    return alarmed

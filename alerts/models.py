@@ -150,6 +150,10 @@ class Alert(models.Model):
     hold_released_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="+", verbose_name=_("hold released by"))
     hold_release_reason = models.CharField(_("reason for the release"), max_length=500, blank=True)
+    # Requests to 112/119 that did not reach the agency (not linked, failed, or no answer in time)
+    # and that nobody has reported by phone yet: [{"escalation", "agency", "problem"}]. Kept on the
+    # row (alerts/escalation_alarm.py) so that every queue row and push carries the alarm.
+    dispatch_alarm = models.JSONField(_("phone the agency"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -264,6 +268,15 @@ class Escalation(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     external_reference = models.CharField(_("agency reference"), max_length=100, blank=True)
+    # A second request to an agency already asked for this alert says why (else it is refused).
+    repeat_reason = models.CharField(_("reason for a new request"), max_length=500, blank=True)
+    # When the console started alarming "phone the agency" (not linked, failed, or still pending
+    # after DISPATCH_PENDING_ALARM_SECONDS), and what the operator recorded about the phone call.
+    alarm_at = models.DateTimeField(_("phone alarm raised"), null=True, blank=True)
+    phoned_at = models.DateTimeField(_("reported by phone"), null=True, blank=True)
+    phoned_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("phoned by"))
+    phone_reference = models.CharField(_("reference given on the phone"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -16,8 +16,10 @@ FIELD_LABELS = {
     "trip": _("safe-return trip"), "reopened": _("reopened"), "timeout_s": _("claim timeout (s)"),
     "waited_s": _("waited (s)"), "purpose": _("purpose of the message"), "at": _("time"),
     "escalation_id": _("escalation"), "location_age_s": _("location age (s)"),
-    "location_stale": _("stale"), "called_at": _("call time"), "pending_s": _("waited (s)"),
-    "expected_arrival": _("expected arrival"), "distance_outside_m": _("distance outside (m)"),
+    "location_stale": _("stale"), "pending_s": _("waited (s)"),
+    "expected_arrival": _("expected arrival"), "escalation_ids": _("escalation"),
+    "repeat_reason": _("reason for a new request"), "called_at": _("call time"),
+    "distance_outside_m": _("distance outside (m)"),
 }
 _VALUES = {**dict(EscalationAgency.choices), **dict(DeliveryStatus.choices),
            **dict(EscalationStatus.choices)}

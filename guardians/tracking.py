@@ -35,11 +35,11 @@ TRIP_STATUS_KO = {
     TripStatus.OVERDUE: "도착 예정 시간 초과",
     TripStatus.ENDED: "귀가 종료",
 }
-ALERT_STATUS_KO = {
+ALERT_STATUS_KO = {  # "dispatched" only once an agency has the case (alerts/escalation_alarm.py)
     AlertStatus.RECEIVED: "긴급 신고 접수",
     AlertStatus.CLAIMED: "관제센터 확인 중",
     AlertStatus.ACKNOWLEDGED: "관제센터 확인",
-    AlertStatus.DISPATCHED: "출동 요청",
+    AlertStatus.DISPATCHED: "경찰·소방 출동 요청됨",
     AlertStatus.CLOSED: "상황 종료",
     AlertStatus.CANCELLED: "신고 취소",
 }

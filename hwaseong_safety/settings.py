@@ -165,6 +165,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.dispatch_tasks.redeliver_due_escalations", "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Requests to 112/119 still undelivered after DISPATCH_PENDING_ALARM_SECONDS alarm the console
+    # (each escalation also queues its own check for that moment; this catches a lost one).
+    "alarm-overdue-escalations": {
+        "task": "alerts.dispatch_tasks.alarm_overdue_escalations", "schedule": 2.0, "options": {"expires": 2},
+    },
     # Re-sends SMS rows whose task never ran (the broker was down when they were queued).
     "resend-stale-sms": {
         "task": "guardians.tasks.resend_stale_sms", "schedule": float(SMS_SWEEP_SECONDS),
@@ -358,6 +363,8 @@ DISPATCH_RETRY_MAX_SECONDS = env.float("DISPATCH_RETRY_MAX_SECONDS", 60.0, min_v
 DISPATCH_CALLBACK_MAX_SKEW_SECONDS = env.int("DISPATCH_CALLBACK_MAX_SKEW_SECONDS", 300, min_value=30)
 DISPATCH_SWEEP_GRACE_SECONDS = env.float("DISPATCH_SWEEP_GRACE_SECONDS", 60.0, min_value=1)
 DISPATCH_CAMERAS = env.int("DISPATCH_CAMERAS", 4, min_value=0, max_value=20)
+# A request still undelivered this long after it was made alarms the console: phone the agency.
+DISPATCH_PENDING_ALARM_SECONDS = env.float("DISPATCH_PENDING_ALARM_SECONDS", 10.0, min_value=1)
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Production hardening ----------------------------------------------------------------------

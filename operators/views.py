@@ -132,6 +132,7 @@ def console_labels() -> dict[str, Any]:
         "event": timeline.event_labels(),  # the one registry (alerts.timeline)
         "alarmKinds": timeline.alarming_kinds(),
         "camera": camera_labels(),
+        "dispatch": dispatch_labels(),
         "cameraStatus": {"active": _("active"), "offline": _("offline"), "maintenance": _("maintenance"),
                          "retired": _("retired")},
         "role": {r.value: str(r.label) for r in Role},
@@ -161,3 +162,29 @@ def console_labels() -> dict[str, Any]:
         "confirmClose": _("Close this alert?"),
         "meters": _("%(m)s m"),
     }
+
+
+def dispatch_labels() -> dict[str, Any]:
+    """The escalation alarm's texts (static/console/dispatch.js; alerts/escalation_alarm.py)."""
+    return {
+        "number": {"police": "112", "fire": "119"},
+        "problem": {
+            "not_linked": _("%(number)s not linked — phone %(number)s now"),
+            "failed": _("Request to %(number)s failed — phone %(number)s now"),
+            "overdue": _("No answer from %(number)s's system — phone %(number)s now"),
+        },
+        "delivery": {"pending": _("sending…"), "delivered": _("delivered"), "failed": _("failed"),
+                     "not_linked": _("not linked")},
+        "agencyStatus": {"requested": _("requested"), "received": _("received by the agency"),
+                         "dispatched": _("units dispatched"), "on_scene": _("on scene"),
+                         "closed": _("closed by the agency")},
+        "phonedButton": _("Reported to %(number)s by phone"),
+        "phoned": _("reported by phone %(time)s"),
+        "reference": _("Their case number (optional)"),
+        "readOut": _("Read out on the phone"),
+        "requests": _("Police and fire"),
+        "chooseAgency": _("Tick the agency to ask."),
+        "confirmEscalate": _("Ask %(agencies)s to dispatch? They get the position and the person's details."),
+        "repeatNeeded": _("Already asked: give the reason for a new request."),
+    }
+

@@ -10,14 +10,13 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.escalation_alarm import mark_reached, refresh_dispatch_alarm
 from alerts.events import publish_alert_event
-from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
+from alerts.models import Alert, AlertEvent, DeliveryStatus, Escalation
 from alerts.timeline import record_event
 
 CALLBACK_STATUSES = ("received", "dispatched", "on_scene", "closed")
 _RANK = {status: rank for rank, status in enumerate(("requested", *CALLBACK_STATUSES))}
-# The app shows "dispatched" once an agency is on it; a finished alert is never reopened by one.
-_BEFORE_DISPATCH = (AlertStatus.RECEIVED, AlertStatus.CLAIMED, AlertStatus.ACKNOWLEDGED)
 
 
 class UnknownEscalation(Exception):
@@ -62,16 +61,17 @@ def apply_update(update: Update) -> tuple[Escalation, AlertEvent | None]:
             fields += ["status", "status_at"]
         if fields:
             escalation.save(update_fields=fields)
+        alarm_changed = refresh_dispatch_alarm(alert)  # the agency has it: no need to phone
         if not moves_on:
+            if alarm_changed:
+                publish_alert_event(alert, "dispatch_status")
             return escalation, None
         event = record_event(alert, "dispatch_status", data={
             "escalation_id": escalation.pk, "agency": escalation.agency, "status": update.status,
             "reference": escalation.external_reference, "note": update.note,
             "at": (update.at or escalation.status_at).isoformat(),
         })
-        if alert.status in _BEFORE_DISPATCH:
-            alert.status = AlertStatus.DISPATCHED
-            alert.save(update_fields=["status", "updated_at"])
+        mark_reached(alert)
         publish_alert_event(alert, "dispatch_status", event=event)
     return escalation, event
 

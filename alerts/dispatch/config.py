@@ -45,6 +45,11 @@ def timeout_s() -> float:
     return float(_get("DISPATCH_TIMEOUT_SECONDS", 10.0))
 
 
+def pending_alarm_s() -> float:
+    """How long a request may stay pending before the console says "phone the agency now"."""
+    return float(_get("DISPATCH_PENDING_ALARM_SECONDS", 10.0))
+
+
 def retry_base_s() -> float:
     return float(_get("DISPATCH_RETRY_BASE_SECONDS", 2.0))
 

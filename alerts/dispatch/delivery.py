@@ -20,11 +20,14 @@ from datetime import timedelta
 import httpx
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alerts.dispatch import config
 from alerts.dispatch.payload import build_payload
 from alerts.dispatch.signing import signed_headers
+from alerts.escalation_alarm import mark_reached, refresh_dispatch_alarm
 from alerts.events import publish_alert_event
 from alerts.models import Alert, DeliveryStatus, Disclosure, Escalation
 from alerts.timeline import record_event
@@ -155,6 +158,8 @@ def _retry_later(escalation: Escalation, error: str, delay: float) -> Outcome:
 
 def _delivered(escalation: Escalation, reference: str) -> Outcome:
     with transaction.atomic():
+        # The alert row first, like every action: its dispatch alarm and status change here.
+        alert = Alert.objects.select_for_update().get(pk=escalation.alert_id)
         row = Escalation.objects.select_for_update().get(pk=escalation.pk)
         was_pending = row.delivery_status != DeliveryStatus.DELIVERED
         # A failed row the agency took after all (a timeout it answered late) is delivered too.
@@ -165,10 +170,12 @@ def _delivered(escalation: Escalation, reference: str) -> Outcome:
         row.save(update_fields=["delivery_status", "delivered_at", "external_reference", "last_error",
                                 "next_attempt_at"])
         if was_pending:  # a callback that came first already told the console
-            event = record_event(row.alert_id, "escalation_delivered",
-                data={"escalation_id": row.pk, "agency": row.agency, "attempts": row.attempts,
-                      "reference": row.external_reference})
-            publish_alert_event(escalation.alert, "escalation_delivered", event=event)
+            refresh_dispatch_alarm(alert)  # a late delivery ends a "phone it now" alarm
+            mark_reached(alert)
+            event = record_event(alert, "escalation_delivered", data={
+                "escalation_id": row.pk, "agency": row.agency, "attempts": row.attempts,
+                "reference": row.external_reference})
+            publish_alert_event(alert, "escalation_delivered", event=event)
             record_agency_disclosure(row)
     logger.info("escalation %s (%s) delivered after %s attempt(s)", row.pk, row.agency, row.attempts)
     return Outcome("delivered")
@@ -177,14 +184,17 @@ def _delivered(escalation: Escalation, reference: str) -> Outcome:
 def _fail(escalation: Escalation, error: str) -> Outcome:
     """Give up and raise the alarm on the console: the operator must phone 112/119 now."""
     with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=escalation.alert_id)
         changed = Escalation.objects.filter(pk=escalation.pk, delivery_status=DeliveryStatus.PENDING).update(
-            delivery_status=DeliveryStatus.FAILED, last_error=error[:ERROR_MAX], next_attempt_at=None)
+            delivery_status=DeliveryStatus.FAILED, last_error=error[:ERROR_MAX], next_attempt_at=None,
+            alarm_at=Coalesce(F("alarm_at"), Value(timezone.now())))
         if not changed:  # delivered meanwhile (a callback), or another attempt already failed it
             return Outcome("skipped")
-        event = record_event(escalation.alert_id, "escalation_failed",
-            data={"escalation_id": escalation.pk, "agency": escalation.agency,
-                  "attempts": escalation.attempts, "error": error[:ERROR_MAX]})
-        publish_alert_event(escalation.alert, "escalation_failed", event=event)
+        refresh_dispatch_alarm(alert)
+        event = record_event(alert, "escalation_failed", data={
+            "escalation_id": escalation.pk, "agency": escalation.agency,
+            "attempts": escalation.attempts, "error": error[:ERROR_MAX]})
+        publish_alert_event(alert, "escalation_failed", event=event)
     logger.error("escalation %s (%s) failed after %s attempt(s): %s", escalation.pk, escalation.agency,
                  escalation.attempts, error)
     return Outcome("failed")

@@ -76,6 +76,7 @@
     drawCameras();
     HS.detail.renderPerson(document.getElementById("person"), body);
     HS.detail.renderTimeline(document.getElementById("timeline"), body.timeline);
+    HS.dispatch.show(body, actionDone); // requests to 112/119 and their "phone it now" alarm
     var finished = alert.status === "closed" || alert.status === "cancelled";
     var actions = document.getElementById("actions");
     actions.classList.toggle("hs-actions--finished", finished);
@@ -92,6 +93,7 @@
     detail = null;
     detailPanel.hidden = true;
     document.getElementById("alert-title").textContent = "";
+    HS.dispatch.clear();
     map.clear();
     wall.clear();
     cameras = [];

@@ -57,7 +57,11 @@
     var bits = [];
     if (data.text) bits.push(data.text);
     if (data.agencies) bits.push(data.agencies.map(function (a) { return HS.label("agency." + a, a); }).join(", "));
+    if (data.agency) bits.push(HS.label("agency." + data.agency, data.agency));
     if (data.reason) bits.push(data.reason);
+    if (data.repeat_reason) bits.push(data.repeat_reason);
+    if (data.reference) bits.push(data.reference);
+    if (data.error) bits.push(data.error);
     if (data.disposition) bits.push(HS.label("disposition." + data.disposition, data.disposition));
     if (data.note) bits.push(data.note);
     if (data.from || data.to) {
@@ -161,7 +165,9 @@
         event.preventDefault();
         var data = new FormData(form);
         var body = {};
-        if (form.dataset.action === "escalate") body = { agencies: data.getAll("agencies"), reason: data.get("reason") };
+        if (form.dataset.action === "escalate") {
+          body = { agencies: data.getAll("agencies"), reason: data.get("reason"), repeat_reason: data.get("repeat_reason") || "" };
+        }
         else data.forEach(function (value, key) { body[key] = value; });
         if (form.dataset.action === "close" && !window.confirm(HS.label("confirmClose"))) return;
         post(form.dataset.action, body, form);

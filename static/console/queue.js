@@ -67,6 +67,7 @@
                    HS.el("span", "hs-center", (alert.center ? alert.center.name : "—") +
                          (alert.out_of_area ? " · " + HS.label("outOfArea") : "")));
       item.append(top, who, state);
+      HS.dispatch.decorateRow(item, alert); // "112 연계 안 됨 — 지금 112에 전화하세요"
       item.addEventListener("click", function () { options.onSelect(alert.id); });
       item.addEventListener("keydown", function (event) {
         if (event.key === "Enter") options.onSelect(alert.id);

@@ -291,7 +291,9 @@ def test_console_end_to_end(
             page.check("form[data-action='escalate'] input[value='fire']")
             page.fill("form[data-action='escalate'] input[name='reason']", "흉기 소지 의심")
             page.click("form[data-action='escalate'] button[type=submit]")
-            expect(row.locator(".hs-status")).to_have_class(has_class("hs-status--dispatched"))
+            # No 119 webhook here: not "dispatched", but a "phone 119 now" alarm on the row.
+            expect(row.locator(".hs-dispatch-badge")).to_have_text("119 연계 안 됨 — 지금 119에 전화하세요")
+            expect(row.locator(".hs-status")).to_have_class(has_class("hs-status--acknowledged"))
             expect(page.locator("#timeline .hs-event--escalated")).to_have_count(1)
             expect(page.locator("#timeline .hs-event--escalated")).to_contain_text("흉기 소지 의심")
             page.fill("form[data-action='notes'] textarea", "순찰차 도착 예정 3분")

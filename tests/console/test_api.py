@@ -145,13 +145,15 @@ def test_notes_escalation_and_close(staff):
     assert [e["agency"] for e in escalated.json()["escalations"]] == ["fire", "police"]
     requested = Escalation.objects.filter(alert=alert, status="requested", requested_by=staff.hwaseong)
     assert requested.count() == 2
-    assert app.client.get(f"/api/v1/alerts/{alert.pk}/").json()["status"] == "dispatched"
+    # Not linked (no webhooks in the tests): not "dispatched" until someone reached the agency.
+    assert app.client.get(f"/api/v1/alerts/{alert.pk}/").json()["status"] == "in_progress"
     assert post(client, alert, "close", {"disposition": "nonsense"}).status_code == 400
     closed = post(client, alert, "close", {"disposition": "crime", "note": "검거"})
     assert closed.status_code == 200
     assert (closed.json()["alert"]["status"], closed.json()["alert"]["disposition"]) == ("closed", "crime")
     assert app.client.get(f"/api/v1/alerts/{alert.pk}/").json()["status"] == "closed"
-    assert kinds(alert) == ["created", "note", "claimed", "escalated", "closed"]
+    assert kinds(alert) == ["created", "note", "claimed", "escalated", "escalation_not_linked",
+                            "escalation_not_linked", "closed"]
     assert alert.events.get(kind="closed").actor == staff.hwaseong
     finished = post(logged_in(staff.second), alert, "claim")
     assert finished.status_code == 409 and finished.json()["code"] == "finished"

@@ -170,7 +170,10 @@ async def test_every_action_pushes_its_timeline_event(staff):
     assert (note["alert_id"], note["event"]["data"]["text"]) == (alert.pk, "현장 확인 중")
     assert await act("escalate", {"agencies": ["police"], "reason": "위협"}) == 200
     escalated = await receive(comm, "alert.updated")
-    assert escalated["alert"]["status"] == "dispatched"
+    # Not linked in the tests: the push carries the alarm, and the status waits for the agency.
+    assert escalated["alert"]["status"] == "acknowledged"
+    assert escalated["alert"]["dispatch_alarm"][0] | {"escalation": 0} == {
+        "escalation": 0, "agency": "police", "problem": "not_linked"}
     assert escalated["event"]["data"]["agencies"] == ["police"]
     assert await act("close", {"disposition": "safe"}) == 200
     closed = await receive(comm, "alert.updated")
