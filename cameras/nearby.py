@@ -45,6 +45,9 @@ LEFT JOIN operators_center AS center ON center.id = cam.center_id
 ORDER BY cam.distance, cam.id
 LIMIT %(limit)s
 """
+# The CASE is the readable name's rank at its address (cameras/describe.py), only for cameras
+# without a management number (all of the real Hwaseong data): an index scan of camera_agency_address
+# per row, measured at 0.01 ms for the 8 rows of a console query on 6,877 cameras.
 _RADIUS = "AND ST_DWithin(c.location, here.point, %(radius)s)"
 
 
