@@ -16,6 +16,7 @@ from django.contrib.gis.geos import Point
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
+from cameras.describe import short_address
 from cameras.models import Camera
 from operators.models import Center
 
@@ -126,9 +127,12 @@ class CameraAdminForm(forms.ModelForm):
             nearby = (
                 Camera.objects.within_radius(location, NEARBY_CAMERAS_METERS)
                 .exclude(pk=self.instance.pk)
-                .values_list("location", "management_number")[:NEARBY_CAMERAS_MAX]
+                .values_list("location", "management_number", "road_address",
+                             "lot_address")[:NEARBY_CAMERAS_MAX]
             )
-            config["nearby"] = [[point.y, point.x, number] for point, number in nearby]
+            # Named as the console names them, never by id alone (cameras/describe.py).
+            config["nearby"] = [[point.y, point.x, number or short_address(road or lot)]
+                                for point, number, road, lot in nearby]
         if own is not None and all(center.pk != own.pk for center in centers):
             centers.append(own)
         config["boundaries"] = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from itertools import count
@@ -179,6 +180,16 @@ def test_change_form_shows_coordinates_and_map(admin_client: Client, cameras: di
     assert 'name="latitude"' in html and 'value="37.200000"' in html and 'value="126.830000"' in html
     assert 'class="hs-map"' in html and "vendor/leaflet/leaflet.js" in html
     assert "화성시" in html  # the center boundary is in the map configuration
+
+
+def test_change_form_map_names_nearby_cameras_never_by_id(admin_client: Client) -> None:
+    here = camera(126.8300, 37.2000, management_number="HERE-1")
+    camera(126.8301, 37.2000, management_number="HS-0042")
+    camera(126.8302, 37.2000, management_number="", road_address="경기도 화성시 남양읍 시청로 159")
+    response = admin_client.get(reverse("admin:cameras_camera_change", args=[here.pk]))
+    config = json.loads(re.search(r'<script id="id_map_config" type="application/json">(.*?)</script>',
+                                  response.content.decode(), re.S).group(1))
+    assert sorted(row[2] for row in config["nearby"]) == ["HS-0042", "남양읍 시청로 159"]
 
 
 def test_change_form_saves_location(admin_client: Client, cameras: dict[str, Camera]) -> None:
