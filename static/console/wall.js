@@ -185,7 +185,7 @@
       return tile;
     }
 
-    // The caption: number on this wall, readable name, where it stands from the alert, whether
+    // The caption: readable name, where it stands from the alert and where it looks, whether
     // the alert's position is likely in view; the registry status only when it is not "active".
     function describe(tile, camera) {
       tile.camera = camera;
