@@ -25,6 +25,7 @@ from alerts.texts import sos_body
 from alerts.timeline import record_event
 from guardians.models import Citizen
 from guardians.notify import notify_guardians
+from places.address import describe
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def do_create_sos(
                     alert = Alert.objects.create(
                         citizen=citizen, client_id=client_id, kind=AlertKind.SOS, trigger=trigger, trip=trip,
                         center=placement.center, out_of_area=placement.out_of_area, **_fix_fields(fix),
+                        **placement.address.fields(),
                     )
             except IntegrityError as exc:
                 duplicate = exc  # a retry: no read before the INSERT, so a new SOS costs none
@@ -191,10 +193,11 @@ def do_add_alert_locations(alert: Alert, fixes: Sequence[Fix]) -> Alert:
         remember_citizen_location(alert.citizen_id, latest)
         if alert.location_recorded_at is not None and latest.recorded_at <= alert.location_recorded_at:
             return alert  # a late batch: trail only, the position stays
-        for field, value in _fix_fields(latest).items():
+        for field, value in {**_fix_fields(latest), **describe(latest.point).fields()}.items():
             setattr(alert, field, value)
         _reroute(alert, latest)
         alert.save(update_fields=["location", "accuracy", "location_source", "location_recorded_at",
+                                  "address_area", "address_road", "address_road_m",
                                   "center", "out_of_area", "updated_at"])
     return alert
 

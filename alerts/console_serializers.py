@@ -71,6 +71,9 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
     longitude = serializers.SerializerMethodField()
     location_age_s = serializers.SerializerMethodField()
     location_stale = serializers.SerializerMethodField()
+    address = serializers.CharField(read_only=True, help_text=(
+        "시·구·읍면동 and the nearest known road address with its distance, e.g. "
+        "\"화성시 남양읍 · 시청로201번길 5-14 부근 40 m\"; empty without a position"))
     received_at = serializers.DateTimeField(source="created_at")
     claimed_by = serializers.SerializerMethodField()
     citizen = CitizenBriefSerializer()
@@ -81,6 +84,7 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "trigger", "status", "app_status", "is_duress", "priority", "center", "out_of_area",
             "border_centers", "latitude", "longitude", "accuracy", "location_age_s", "location_stale",
+            "address",
             "received_at", "updated_at", "claimed_by", "claimed_at", "closed_at", "disposition", "citizen",
             "trip", "dispatch_alarm",
         ]

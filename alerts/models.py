@@ -135,6 +135,10 @@ class Alert(models.Model):
     location_source = models.CharField(_("source"), max_length=10, choices=LocationSource.choices,
                                        blank=True)
     location_recorded_at = models.DateTimeField(_("location time"), null=True, blank=True)
+    # A human address of ``location`` (places/address.py), computed once when it is set or moves.
+    address_area = models.CharField(_("area (시·구·읍면동)"), max_length=100, blank=True)
+    address_road = models.CharField(_("nearest known address"), max_length=255, blank=True)
+    address_road_m = models.FloatField(_("distance to that address (m)"), null=True, blank=True)
 
     claimed_by = models.ForeignKey("operators.User", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="claimed_alerts", verbose_name=_("claimed by"))
@@ -169,6 +173,13 @@ class Alert(models.Model):
 
     def __str__(self) -> str:  # admin titles and breadcrumbs: no name, no place
         return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def address(self) -> str:
+        """ "화성시 남양읍 · 시청로201번길 5-14 부근 40 m"; "" without a position."""
+        from places.address import text
+
+        return text(self.address_area, self.address_road, self.address_road_m) if self.location else ""
 
 
 class AlertLocation(LocationFix):

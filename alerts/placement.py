@@ -10,6 +10,7 @@ from guardians.models import Citizen
 from operators.centers import host_center
 from operators.models import Center
 from operators.routing import NoCentersConfigured, Routing, route_point
+from places.address import NO_ADDRESS, Address, describe
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Placement:
     distance_outside_m: float | None
     # How the center was chosen: "fix", "last_location", "home_center", "host_center" or "none".
     routed_by: str
+    # The human address of the alert's own position (NO_ADDRESS without one).
+    address: Address = NO_ADDRESS
 
 
 def route(point: Point) -> Routing | None:
@@ -35,12 +38,13 @@ def place(citizen: Citizen, point: Point | None) -> Placement:
     """The alert's own fix first, then the citizen's last known location, then the home center,
     then the service's host center: an alert never waits without operators who watch it. Only
     while no center exists at all (a fresh install) is it accepted with no center yet."""
+    address = describe(point) if point is not None else NO_ADDRESS
     for source, candidate in (("fix", point), ("last_location", citizen.last_location)):
         if candidate is not None and (routing := route(candidate)) is not None:
             return Placement(routing.center, routing.out_of_area, routing.neighbours,
-                             routing.distance_outside_m, source)
+                             routing.distance_outside_m, source, address)
     if citizen.home_center_id is not None:
-        return Placement(citizen.home_center, False, (), None, "home_center")
+        return Placement(citizen.home_center, False, (), None, "home_center", address)
     if (host := host_center()) is not None:
-        return Placement(host, False, (), None, "host_center")
-    return Placement(None, False, (), None, "none")
+        return Placement(host, False, (), None, "host_center", address)
+    return Placement(None, False, (), None, "none", address)

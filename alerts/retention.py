@@ -74,7 +74,9 @@ def run_retention() -> RetentionRun:
     while ids := list(due_alerts(cutoff).values_list("pk", flat=True)[:BATCH]):
         with transaction.atomic():
             run.alert_fixes_deleted += _delete_batches(AlertLocation.objects.filter(alert_id__in=ids))
-            _coarsen("alerts_alert", ("location",), ids, ", accuracy = GREATEST(coalesce(accuracy, 0), 1000)")
+            # The nearest address would say more than the coarse point: only the area stays.
+            _coarsen("alerts_alert", ("location",), ids, ", accuracy = GREATEST(coalesce(accuracy, 0), 1000)"
+                     ", address_road = '', address_road_m = NULL")
         run.alerts_reduced += len(ids)
     while ids := list(due_trips(cutoff).values_list("pk", flat=True)[:BATCH]):
         with transaction.atomic():

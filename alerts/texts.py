@@ -19,8 +19,10 @@ def sos_body(alert: Alert, url: str) -> str:
     name = alert.citizen.name
     center = alert.center
     contact = f" {center.name} {center.phone}" if center and center.phone else ""
+    # The place in words too: a guardian who cannot open the link still knows where to go.
+    where = f"위치: {alert.address} {url}" if alert.address else f"위치: {url}"
     return (f"{PREFIX} [긴급] {name}님이 {seoul_time(alert.created_at)}에 긴급신고(SOS)를 했습니다. "
-            f"위치: {url} 관제센터{contact} / 위급 시 112")
+            f"{where} 관제센터{contact} / 위급 시 112")
 
 
 def trip_started_body(trip: Trip, url: str) -> str:

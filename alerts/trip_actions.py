@@ -135,6 +135,7 @@ def do_mark_trip_overdue(trip: Trip) -> Alert | None:
                     kind=AlertKind.OVERDUE_TRIP, trigger=AlertTrigger.TIMER, trip=trip,
                     center=placement.center, out_of_area=placement.out_of_area,
                     location=trip.last_location, location_recorded_at=trip.last_location_at,
+                    **placement.address.fields(),
                 )
         except IntegrityError:
             return None  # already made for this trip (it was reactivated by hand?)

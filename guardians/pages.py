@@ -4,6 +4,7 @@ URL is the credential, so every miss is a plain 404 that tells nothing."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Q
@@ -15,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from guardians.models import Guardian
-from guardians.tracking import TrackingTarget, record_opening, record_poll, resolve_tracking_token
+from guardians.tracking import Position, TrackingTarget, record_opening, record_poll, resolve_tracking_token
+from places.address import describe
+from places.address import text as address_text
 
 POLL_SECONDS = 10
 
@@ -62,6 +65,7 @@ def tracking_payload(target: TrackingTarget, now: datetime) -> dict[str, object]
     position = target.last_position()
     destination = target.destination()
     return {
+        "address": "" if position is None else position_address(target, position),
         "kind": target.kind,
         "status": target.trip.status if target.trip is not None else target.alert.status,
         "status_text": target.status_ko,
@@ -81,6 +85,30 @@ def tracking_payload(target: TrackingTarget, now: datetime) -> dict[str, object]
             "name": destination[1],
         },
     }
+
+
+def position_address(target: TrackingTarget, position: Position) -> str:
+    """An alert's address was computed when its position was set; a trip's is looked up for the
+    position shown (one indexed statement per poll)."""
+    if target.alert is not None and target.alert.location is not None \
+            and target.alert.location.equals_exact(position.point, 1e-9):
+        return target.alert.address
+    found = describe(position.point)
+    return address_text(found.area, found.road, found.road_m)
+
+
+def map_links(position: Position | None) -> list[dict[str, str]]:
+    """Links out to the Korean map apps at the position, those GUARDIAN_MAP_LINKS allows (off by
+    default: the link hands the position to that company)."""
+    if position is None:
+        return []
+    lat, lon = round(position.point.y, 6), round(position.point.x, 6)
+    urls = {
+        "kakao": ("카카오맵", f"https://map.kakao.com/link/map/{quote('현재 위치')},{lat},{lon}"),
+        "naver": ("네이버 지도", f"nmap://place?lat={lat}&lng={lon}&name={quote('현재 위치')}"
+                              f"&appname={quote(settings.SITE_URL, safe='')}"),
+    }
+    return [{"name": urls[key][0], "url": urls[key][1]} for key in settings.GUARDIAN_MAP_LINKS if key in urls]
 
 
 def _live_target(token: str) -> TrackingTarget:
@@ -109,6 +137,7 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
         "position": target.last_position(),
         "age_minutes": None if payload["position"] is None else payload["position"]["age_seconds"] // 60,
         "poll_seconds": poll_seconds(),
+        "map_links": map_links(target.last_position()),
         "config": {
             "positionUrl": reverse("guardian-tracking-position", args=[token]) + f"?v={view.pk}",
             "pollSeconds": poll_seconds(),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cameras",
     "alerts",
     "guardians",
+    "places",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,12 @@ CAMERA_POLE_METERS = env.int("CAMERA_POLE_METERS", 5, min_value=0, max_value=50)
 # Base map tiles from the center's internal tile server, e.g. http://tiles.local/{z}/{x}/{y}.png.
 # Empty: maps draw boundaries and cameras as vector layers only (closed networks).
 MAP_TILE_URL = env.str("MAP_TILE_URL", "")
+# Links out of the guardian's tracking page to Korean map apps at the position: "kakao", "naver".
+# Empty (default): none; each link hands the position to that company when the guardian taps it.
+GUARDIAN_MAP_LINKS = env.list("GUARDIAN_MAP_LINKS", [])
+if unknown_links := set(GUARDIAN_MAP_LINKS) - {"kakao", "naver"}:
+    raise ImproperlyConfigured(f"GUARDIAN_MAP_LINKS: unknown {', '.join(sorted(unknown_links))} "
+                               "(allowed: kakao, naver)")
 # How often the guardian tracking page asks for the newest position.
 GUARDIAN_TRACKING_POLL_SECONDS = env.int("GUARDIAN_TRACKING_POLL_SECONDS", 10, min_value=1, max_value=300)
 # A connected console still asks for a fresh snapshot this often: a push lost on the way (a full

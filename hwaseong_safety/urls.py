@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/cameras/", include("cameras.urls")),
+    path("api/v1/places/", include("places.urls")),
     path("demo/", include("cameras.demo_urls")),
     path("api/v1/", include("guardians.api_urls")),
     path("api/v1/", include("alerts.api_urls")),

@@ -103,6 +103,8 @@ def console_config(request: HttpRequest) -> dict[str, Any]:
             "api": "/api/v1/console/",
             "cameras": reverse("camera-geojson"),
             "boundaries": reverse("console-centers"),
+            "areas": reverse("places-areas"),
+            "facilities": reverse("places-facilities"),
             "login": reverse("login"),
         },
         "tileUrl": settings.MAP_TILE_URL,
@@ -161,6 +163,8 @@ def console_labels() -> dict[str, Any]:
         "allCenters": _("All centers"),
         "confirmClose": _("Close this alert?"),
         "meters": _("%(m)s m"),
+        "layers": {"areas": _("Neighbourhoods (읍면동)"), "police": _("Police stations"),
+                   "fire": _("119 safety centers"), "child_zone": _("Child protection zones")},
     }
 
 

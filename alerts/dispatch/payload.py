@@ -61,8 +61,12 @@ def _camera(camera: Camera) -> dict:
     }
 
 
-def _address(cameras: list[Camera], center: object) -> dict:
-    """A place a dispatcher can read out: the nearest camera's address, else the center's city."""
+def _address(alert: Alert, cameras: list[Camera], center: object) -> dict:
+    """A place a dispatcher can read out: the alert's own address (places/address.py: the
+    시·구·읍면동 and the nearest known road address), else the nearest camera's, else the city."""
+    if alert.address:
+        return {"text": alert.address, "basis": "places", "area": alert.address_area,
+                "nearest_address": alert.address_road or None, "distance_m": alert.address_road_m}
     for camera in cameras:
         if camera.address:
             distance = round(camera.distance.m, 1)
@@ -92,7 +96,7 @@ def build_payload(escalation: Escalation) -> dict:
             "received_at": alert.created_at.isoformat(), "out_of_area": alert.out_of_area,
         },
         "location": _location(alert),
-        "address": _address(cameras, center),
+        "address": _address(alert, cameras, center),
         # A duress alert: whoever forced the cancel may hold the phone. Units must not call it.
         "person": {"name": citizen.name, "phone": citizen.phone, "do_not_call": alert.is_duress},
         "reason": escalation.reason,

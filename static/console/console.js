@@ -70,6 +70,8 @@
     title.textContent = (alert.is_duress ? HS.label("kind.duress") : HS.label("kind." + alert.kind)) +
       " #" + alert.id + " · " + HS.label("status." + alert.status);
     title.className = "hs-alert-title" + (alert.is_duress ? " hs-alert-title--duress" : "");
+    document.getElementById("alert-address").textContent = alert.latitude === null || alert.latitude === undefined
+      ? HS.label("noLocation") : alert.address || "";
     map.showAlert(body);
     cameras = HS.cameras.byPole(body.cameras || []); // a pole's cameras together, same numbers everywhere
     if (!manualWall) wall.show(cameras);
@@ -94,6 +96,7 @@
     detailPanel.hidden = true;
     document.getElementById("alert-title").textContent = "";
     HS.dispatch.clear();
+    document.getElementById("alert-address").textContent = "";
     map.clear();
     wall.clear();
     cameras = [];

@@ -40,6 +40,8 @@
       if (answer.ok) boundaries.addData(answer.body);
     });
 
+    var context = HS.places.add(map); // 읍면동, police, 119, child-protection zones (places.js)
+
     // Every camera in view (small dots), from the GeoJSON endpoint, once zoomed in enough.
     var cameraLayer = L.layerGroup().addTo(map);
     var bboxRequest = 0;
@@ -175,7 +177,7 @@
     }
 
     setTimeout(function () { map.invalidateSize(); }, 0);
-    return { map: map, showAlert: showAlert, showCameras: showCameras, clear: clear };
+    return { map: map, showAlert: showAlert, showCameras: showCameras, clear: clear, context: context };
   }
 
   HS.map = { create: create };

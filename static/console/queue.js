@@ -66,7 +66,9 @@
                    HS.el("span", "hs-owner", alert.claimed_by ? alert.claimed_by.name : HS.label("unassigned")),
                    HS.el("span", "hs-center", (alert.center ? alert.center.name : "—") +
                          (alert.out_of_area ? " · " + HS.label("outOfArea") : "")));
-      item.append(top, who, state);
+      item.append(top, who);
+      if (alert.address) item.append(HS.el("div", "hs-row__address", alert.address));
+      item.append(state);
       HS.dispatch.decorateRow(item, alert); // "112 연계 안 됨 — 지금 112에 전화하세요"
       item.addEventListener("click", function () { options.onSelect(alert.id); });
       item.addEventListener("keydown", function (event) {

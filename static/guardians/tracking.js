@@ -60,6 +60,7 @@
     var trail = data.trail.slice();
     var p = data.position;
     if (!p) return;
+    if (data.address) document.getElementById("address").textContent = data.address;
     var here = L.latLng(p.latitude, p.longitude);
     trail.push([p.latitude, p.longitude]);
     trailLine.setLatLngs(trail);

@@ -44,8 +44,11 @@ def test_a_delivery_is_signed_keyed_and_carries_what_a_dispatcher_needs(fake, es
     location = payload["location"]
     assert (location["latitude"], location["longitude"]) == pytest.approx((37.17, 126.87))
     assert location["accuracy_m"] == 10.0 and location["source"] == "gnss" and location["recorded_at"]
-    assert payload["address"]["text"] == "경기도 화성시 시청로 159"
-    assert payload["address"]["basis"] == "nearest_camera"
+    # The alert's own address (places/address.py): the city (no area data here), the nearest site.
+    assert payload["address"]["text"] == alert.address
+    assert alert.address.startswith("화성시 · 시청로 159 부근 ")
+    assert payload["address"]["basis"] == "places" and payload["address"]["nearest_address"] == "시청로 159"
+    assert payload["address"]["area"] == "화성시" and 20 < payload["address"]["distance_m"] < 40
     assert payload["person"] == {"name": "김화성", "phone": alert.citizen.phone, "do_not_call": False}
     assert payload["reason"] == "비명 청취"
     assert [n["text"] for n in payload["notes"]] == ["통화 중 비명"]

@@ -49,7 +49,8 @@ def test_json_has_what_the_page_shows_and_nothing_more(client, citizen) -> None:
     assert response["Cache-Control"] == "no-store"
     assert response["Referrer-Policy"] == "no-referrer"
     data = response.json()
-    assert set(data) == {"kind", "status", "status_text", "ended", "position", "trail", "destination"}
+    assert set(data) == {"kind", "status", "status_text", "ended", "position", "trail", "destination",
+                         "address"}
     assert data["kind"] == "trip" and data["status"] == "active" and data["status_text"] == "귀가 중"
     assert data["ended"] is False
     position = data["position"]
@@ -233,8 +234,8 @@ def test_page_has_map_config_and_loads_nothing_from_outside(client, citizen, set
     assert "/static/vendor/leaflet/leaflet.js" in html and "/static/guardians/tracking.js" in html
     assert 'id="tracking-config"' in html and 'id="tracking-labels"' in html
     assert "귀가 중" in html and 'lang="ko"' in html
-    # Every src/href is the site's own (relative); the only http(s) text may be none at all.
-    assert re.findall(r'(?:src|href)="(?!/|#|")([^"]*)"', html) == []
+    # Every src/href is the site's own (relative) or a phone call; no http(s) text at all.
+    assert re.findall(r'(?:src|href)="(?!/|#|")([^"]*)"', html) == ["tel:112", "tel:119"]
     assert re.findall(r"https?://", html) == []
 
 

@@ -137,3 +137,14 @@ def test_a_second_run_changes_nothing_and_is_recorded_too() -> None:
     assert (first.alerts_reduced, first.trips_reduced) == (1, 1)
     assert (second.alerts_reduced, second.trips_reduced, second.alert_fixes_deleted) == (0, 0, 0)
     assert second.finished_at is not None and second.cutoff > first.cutoff - timedelta(seconds=5)
+
+
+def test_a_reduced_alert_keeps_its_area_but_not_the_nearest_address() -> None:
+    old = alert(DAYS + 1, address_area="화성시 남양읍", address_road="시청로 159", address_road_m=12.0)
+    recent = alert(1, address_area="화성시 남양읍", address_road="시청로 159", address_road_m=12.0)
+    run_retention()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.address_area, old.address_road, old.address_road_m) == ("화성시 남양읍", "", None)
+    assert old.address == "화성시 남양읍"
+    assert recent.address == "화성시 남양읍 · 시청로 159 부근 10 m"

@@ -32,6 +32,9 @@ from operators.synthetic import (
     synthetic_boundaries,
     synthetic_camera_rows,
 )
+from places.importing import import_places_file
+from places.management.commands.load_places import default_files
+from places.models import AdminArea, Facility
 
 REAL_AGENCY = "경기도 화성시청"
 # Real standard data says nothing about PTZ or AI: give every n-th real camera the capability so
@@ -114,6 +117,18 @@ class Command(BaseCommand):
             self.stdout.write("  " + describe(changes, default_boundary_file().name))
         self.import_real_cameras()
         self.step(_("Demo PTZ/AI capabilities given"), give_demo_capabilities())
+        self.load_places()
+
+    def load_places(self) -> None:
+        # The map's context layers and the alerts' area names (docs/places.md); quick, but a
+        # restart needs them only once.
+        if AdminArea.objects.exists() and Facility.objects.exists():
+            loaded = AdminArea.objects.count() + Facility.objects.count()
+            self.step(_("Reference places already loaded"), loaded)
+            return
+        for path in default_files():
+            report = import_places_file(path)
+            self.step(f"{path.name}: {report.layer}", report.saved)
 
     def import_real_cameras(self) -> None:
         # The import is an idempotent upsert but takes seconds; skipping it keeps restarts quick.
