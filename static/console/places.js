@@ -12,18 +12,18 @@
   var CHILD_ZONE_METERS = 300;   // 어린이보호구역: up to 300 m around the facility's entrance
   var KINDS = ["police", "fire", "child_zone"];
 
-  function text(className, value) {
+  function textNode(className, value) {
     var node = document.createElement("span");
     node.className = className;
     node.textContent = value;
     return node;
   }
 
-  function tooltip(props) {
+  function tooltipNode(props) {
     var box = document.createElement("div");
-    box.append(text("hs-place-tip__name", props.name));
+    box.append(textNode("hs-place-tip__name", props.name));
     [props.detail, props.address, props.phone].forEach(function (line) {
-      if (line) { box.append(document.createElement("br"), text("hs-place-tip__line", line)); }
+      if (line) { box.append(document.createElement("br"), textNode("hs-place-tip__line", line)); }
     });
     return box;
   }
@@ -51,8 +51,8 @@
         L.geoJSON(feature, Object.assign({ interactive: false, style: { className: "hs-area", weight: 1.5 } }, pane))
           .addTo(areas);
         var at = feature.properties.label;
-        var icon = L.divIcon({ className: "hs-place-label-icon", html: text("hs-place-label", feature.properties.name),
-                               iconSize: null });
+        var name = textNode("hs-place-label", feature.properties.name);
+        var icon = L.divIcon({ className: "hs-place-label-icon", html: name, iconSize: null });
         L.marker([at[1], at[0]], Object.assign({ icon: icon, interactive: false, keyboard: false }, pane)).addTo(areas);
       });
     }
@@ -68,7 +68,7 @@
             .addTo(group);
         }
         L.circleMarker(at, Object.assign({ radius: 5, weight: 1, className: "hs-facility hs-facility--" + props.kind }, pane))
-          .bindTooltip(tooltip(props)).addTo(group);
+          .bindTooltip(tooltipNode(props)).addTo(group);
       });
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from places.importing import PlacesFileError, import_places_file
 from places.models import AdminArea, AreaLevel, Facility, FacilityKind
@@ -75,7 +76,7 @@ def test_boundaries_of_both_levels(tmp_path):
 def test_unknown_files_are_refused_and_store_nothing(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(PlacesFileError, match=message):
+    with translation.override("en"), pytest.raises(PlacesFileError, match=message):
         import_places_file(path)
     assert not Facility.objects.exists() and not AdminArea.objects.exists()
 
