@@ -21,8 +21,10 @@ WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
 # Redis db 14 and its own key prefix: never the dev server's (0) or the tests' (15) data.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
-# The app's own database URL gives the role; the bench makes databases of its own beside it.
-APP_DATABASE_URL = os.environ.get("DATABASE_URL", "postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong")
+# The owner role's URL (the one that migrates, with CREATEDB) gives the role; the bench makes
+# databases of its own beside the app's and runs its servers as that role.
+APP_DATABASE_URL = (os.environ.get("MIGRATE_DATABASE_URL") or os.environ.get("DATABASE_URL")
+                    or "postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong")
 
 # Camera counts of scenario 1. One database per size, so a size once built is reused as it is.
 SIZES = {"12k": 12_000, "100k": 100_000, "1.6M": 1_600_000}

@@ -92,12 +92,22 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL + PostGIS only --------------------------------------------------------
-DATABASE_URL = env.url(
-    "DATABASE_URL",
-    "postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong",
-    schemes=("postgis", "postgres", "postgresql"),
-)
+# Two roles (docs/audit.md, "Who may touch the log"): the app connects with DATABASE_URL as a
+# role that may only read and add access records; migrations connect as the role that owns the
+# tables, MIGRATE_DATABASE_URL (its user, password, host and port; the database is DATABASE_URL's).
+# Unset, both are the demo's two roles; with DATABASE_URL alone, that one role does both.
+_APP_DEFAULT = "postgis://hwaseong_app:hwaseong@127.0.0.1:5432/hwaseong"
+_OWNER_DEFAULT = "postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong"
+DATABASE_URL = env.url("DATABASE_URL", _APP_DEFAULT, schemes=("postgis", "postgres", "postgresql"))
+MIGRATE_DATABASE_URL = env.url("MIGRATE_DATABASE_URL",
+                               _OWNER_DEFAULT if DATABASE_URL == _APP_DEFAULT else DATABASE_URL,
+                               schemes=("postgis", "postgres", "postgresql"))
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+_owner = dj_database_url.parse(MIGRATE_DATABASE_URL)
+DATABASE_OWNER = {key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+# The role granted only what the app needs after every migrate (operators/db_roles.py); empty when
+# the app connects as the owner itself.
+DATABASE_APP_ROLE = DATABASES["default"]["USER"] if DATABASES["default"]["USER"] != _owner["USER"] else ""
 # Whatever scheme was given, the engine is PostGIS: there is no non-spatial mode.
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # Short OLTP queries: JIT compilation costs more than it saves (seen on the nearest-camera query).

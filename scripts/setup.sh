@@ -8,7 +8,14 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
-DATABASE_URL="${DATABASE_URL:-postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong}"
+# Two database roles (docs/audit.md): the app's (DATABASE_URL) and the owner of the tables, which
+# runs the migrations (MIGRATE_DATABASE_URL). The same rule as hwaseong_safety/settings.py: unset,
+# the demo's two roles; DATABASE_URL alone, one role for both (as before).
+if [ -z "${DATABASE_URL:-}" ]; then
+  DATABASE_URL=postgis://hwaseong_app:hwaseong@127.0.0.1:5432/hwaseong
+  MIGRATE_DATABASE_URL="${MIGRATE_DATABASE_URL:-postgis://hwaseong:hwaseong@127.0.0.1:5432/hwaseong}"
+fi
+MIGRATE_DATABASE_URL="${MIGRATE_DATABASE_URL:-$DATABASE_URL}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 WANT_BROWSER="${WANT_BROWSER:-0}"   # make test sets 1: the browser tests need Debian's chromium
 
@@ -77,12 +84,14 @@ if [ "$(cat .venv/.requirements.sha256 2>/dev/null)" != "$req_hash" ]; then
 fi
 
 # --- 4. Database role, database, PostGIS -------------------------------------------------------
-eval "$(.venv/bin/python - "$DATABASE_URL" <<'PY'
+eval "$(.venv/bin/python - "$DATABASE_URL" "$MIGRATE_DATABASE_URL" <<'PY'
 import shlex, sys, urllib.parse
-u = urllib.parse.urlparse(sys.argv[1])
-for k, v in {"DB_HOST": u.hostname or "", "DB_USER": urllib.parse.unquote(u.username or ""),
-             "DB_PASSWORD": urllib.parse.unquote(u.password or ""),
-             "DB_NAME": u.path.lstrip("/")}.items():
+app, owner = (urllib.parse.urlparse(u) for u in sys.argv[1:3])
+for k, v in {"DB_HOST": app.hostname or "", "DB_NAME": app.path.lstrip("/"),
+             "APP_USER": urllib.parse.unquote(app.username or ""),
+             "APP_PASSWORD": urllib.parse.unquote(app.password or ""),
+             "DB_USER": urllib.parse.unquote(owner.username or ""),
+             "DB_PASSWORD": urllib.parse.unquote(owner.password or "")}.items():
     print(f"{k}={shlex.quote(v)}")
 PY
 )"
@@ -95,6 +104,12 @@ case "$DB_HOST" in
       # role creates, the test database included, has it already.
       psql_admin -c "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'"
     fi
+    if [ "$APP_USER" != "$DB_USER" ] && [ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$APP_USER'")" != 1 ]; then
+      # The app's role owns nothing and may create nothing: its rights on the tables are granted
+      # after every migrate (operators/db_roles.py), on the access log only SELECT and INSERT.
+      log "creating role $APP_USER (the app's)"
+      psql_admin -c "CREATE ROLE \"$APP_USER\" LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$APP_PASSWORD'"
+    fi
     psql_admin -d template1 -c "CREATE EXTENSION IF NOT EXISTS postgis"
     if [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != 1 ]; then
       log "creating database $DB_NAME"
@@ -102,7 +117,7 @@ case "$DB_HOST" in
     fi
     psql_admin -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS postgis"
     ;;
-  *) log "DATABASE_URL points at $DB_HOST: not creating the role or database there" ;;
+  *) log "DATABASE_URL points at $DB_HOST: not creating the roles or database there" ;;
 esac
 
 # --- 5. Translations ---------------------------------------------------------------------------
