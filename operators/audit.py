@@ -52,7 +52,7 @@ def record_access(
     if isinstance(request_or_user, User | AnonymousUser) or not hasattr(request_or_user, "META"):
         user, ip, agent = request_or_user, None, ""
     else:
-        user = request_or_user.user
+        user = getattr(request_or_user, "user", None)  # a login request may come before the middleware
         ip = client_ip(request_or_user)
         agent = request_or_user.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
     account = user if getattr(user, "pk", None) is not None else None
