@@ -56,10 +56,14 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
         "operators.add_user", "operators.change_user",
         "cameras.view_camera", "alerts.view_alert", "alerts.view_trip", "guardians.view_citizen",
         "guardians.view_guardian", "alerts.view_retentionrun",
+        "places.view_adminarea", "places.view_facility",
     }),
     Role.CAMERA_ADMIN: frozenset({
         "cameras.view_camera", "cameras.add_camera", "cameras.change_camera", "cameras.delete_camera",
         "operators.view_center",
+        # The map's reference layers (docs/places.md) are map data too: they import them.
+        "places.view_adminarea", "places.add_adminarea", "places.change_adminarea",
+        "places.view_facility", "places.add_facility", "places.change_facility", "places.delete_facility",
     }),
     Role.SYSTEM_ADMIN: frozenset({
         "operators.view_user", "operators.add_user", "operators.change_user",

@@ -37,7 +37,14 @@ def test_a_wrong_file_is_refused_with_a_message_and_stores_nothing(client: Clien
     assert not Facility.objects.exists()
 
 
-def test_staff_without_the_permissions_may_not_import(client: Client) -> None:
+def test_camera_admins_import_the_map_layers(client: Client) -> None:
     client.force_login(User.objects.create_user("cam", password="x", role=Role.CAMERA_ADMIN, is_staff=True))
+    assert client.post(URL, {"file": upload()}).status_code == 200
+    assert Facility.objects.filter(name="남양119안전센터").exists()
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.SYSTEM_ADMIN])
+def test_staff_without_the_permissions_may_not_import(client: Client, role) -> None:
+    client.force_login(User.objects.create_user("u", password="x", role=role, is_staff=True))
     assert client.post(URL, {"file": upload()}).status_code == 403
     assert not Facility.objects.exists()

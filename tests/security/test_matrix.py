@@ -97,7 +97,9 @@ BODIES: dict[str, dict] = {
                         "location": {"latitude": 37.17, "longitude": 126.87}},
 }
 QUERIES = {"/api/v1/cameras/nearest/": "?latitude=37.17&longitude=126.87",
-           "/api/v1/cameras/?bbox=": "126.8,37.1,126.9,37.2"}
+           "/api/v1/cameras/?bbox=": "126.8,37.1,126.9,37.2",
+           "/api/v1/places/areas/?bbox=": "126.8,37.1,126.9,37.2",
+           "/api/v1/places/facilities/?bbox=": "126.8,37.1,126.9,37.2"}
 REQUEST = re.compile(r"`(GET|POST) ([^`]+)`")
 
 
