@@ -21,7 +21,7 @@ from alerts.locations import Fix
 from alerts.models import Alert, AlertKind, AlertLocation, AlertStatus, Trip
 from alerts.placement import Placement, place, route
 from alerts.status import STALE_AFTER_S
-from alerts.texts import sos_body
+from alerts.texts import alert_cancelled_body, sos_body
 from alerts.timeline import record_event
 from guardians.models import Citizen
 from guardians.notify import notify_guardians
@@ -29,6 +29,7 @@ from places.address import describe
 
 logger = logging.getLogger(__name__)
 
+CANCELLED_SMS_PURPOSE = "alert_cancelled"
 OPEN_STATUSES = (AlertStatus.RECEIVED, AlertStatus.CLAIMED, AlertStatus.ACKNOWLEDGED, AlertStatus.DISPATCHED)
 
 
@@ -260,7 +261,24 @@ def do_cancel_alert(alert: Alert, pin: str) -> Alert:
             alert.save(update_fields=["status", "cancelled_at", "updated_at"])
             record_event(alert, "cancelled")
             publish_alert_event(alert, "cancelled")
+            _notify_guardians_of_cancel(alert)
     return alert
+
+
+def _notify_guardians_of_cancel(alert: Alert) -> None:
+    """The citizen's own cancel: guardians who got the SOS are told it was cancelled (one short SMS,
+    no link, no place). Never on a duress cancel (``_mark_duress``): the guardians are not told to
+    stand down while the center works the alert, and the citizen's phone shows the same
+    "cancelled" either way, so whoever holds it learns nothing (docs/sms.md). In a savepoint: the
+    cancel must not fail for it."""
+    try:
+        with transaction.atomic():
+            body = alert_cancelled_body(alert)
+            notify_guardians(alert.citizen, CANCELLED_SMS_PURPOSE, lambda _guardian, _link: body,
+                             discloses_location=False)
+    except Exception:
+        logger.exception("alert %s cancelled; guardians could not be notified", alert.pk)
+        record_event(alert, "guardians_not_notified", data={"purpose": CANCELLED_SMS_PURPOSE})
 
 
 def _mark_duress(alert: Alert, now: datetime) -> None:

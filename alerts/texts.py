@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from alerts.models import Alert, Trip
 from guardians.sms import SMS_PREFIX as PREFIX
+from operators.models import Center
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -15,14 +16,19 @@ def seoul_time(moment: datetime) -> str:
     return moment.astimezone(SEOUL).strftime("%m/%d %H:%M")
 
 
+def center_contact(center: Center | None) -> str:
+    """"관제센터 화성시 031-369-1234": whom guardians call back (the number is set in the admin)."""
+    if center is None:
+        return "관제센터"
+    return " ".join(part for part in ("관제센터", center.name, center.phone) if part)
+
+
 def sos_body(alert: Alert, url: str) -> str:
     name = alert.citizen.name
-    center = alert.center
-    contact = f" {center.name} {center.phone}" if center and center.phone else ""
     # The place in words too: a guardian who cannot open the link still knows where to go.
     where = f"위치: {alert.address} {url}" if alert.address else f"위치: {url}"
     return (f"{PREFIX} [긴급] {name}님이 {seoul_time(alert.created_at)}에 긴급신고(SOS)를 했습니다. "
-            f"{where} 관제센터{contact} / 위급 시 112")
+            f"{where} {center_contact(alert.center)} / 위급 시 112")
 
 
 def trip_started_body(trip: Trip, url: str) -> str:
@@ -36,9 +42,9 @@ def trip_arrived_body(trip: Trip) -> str:
     return f"{PREFIX} {trip.citizen.name}님이{where} 안전하게 도착했습니다."
 
 
-def trip_overdue_body(trip: Trip, url: str) -> str:
+def trip_overdue_body(trip: Trip, url: str, center: Center | None = None) -> str:
     return (f"{PREFIX} {trip.citizen.name}님이 도착 예정 시각({seoul_time(trip.expected_arrival)})이 "
-            f"지나도록 도착하지 않아 관제센터에 알렸습니다. 위치: {url}")
+            f"지나도록 도착하지 않아 관제센터에 알렸습니다. 위치: {url} {center_contact(center)}")
 
 
 # Only outcomes that reassure are named; a crime, fire or medical outcome is for the center to
@@ -53,4 +59,17 @@ def alert_closed_body(alert: Alert) -> str:
     subject = CLOSED_SUBJECTS.get(alert.kind, "긴급신고가")
     detail = CLOSED_DISPOSITIONS.get(alert.disposition)
     outcome = f"({detail})" if detail else ""
-    return f"{PREFIX} {alert.citizen.name}님의 {subject} 관제센터에서 종결되었습니다{outcome}."
+    return (f"{PREFIX} {alert.citizen.name}님의 {subject} 관제센터에서 종결되었습니다{outcome}. "
+            f"문의: {center_contact(alert.center)}")
+
+
+# With their object particle (을/를).
+CANCELLED_OBJECTS = {"sos": "긴급신고를", "overdue_trip": "귀가 지연 알림을"}
+
+
+def alert_cancelled_body(alert: Alert) -> str:
+    """After the citizen's own cancel (never a duress one: alerts.actions). No link, no place."""
+    what = CANCELLED_OBJECTS.get(alert.kind, "긴급신고를")
+    at = seoul_time(alert.cancelled_at or alert.updated_at)
+    return (f"{PREFIX} {alert.citizen.name}님이 {at}에 앱에서 {what} 직접 취소했습니다. "
+            f"문의: {center_contact(alert.center)}")

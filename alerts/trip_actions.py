@@ -145,6 +145,8 @@ def do_mark_trip_overdue(trip: Trip) -> Alert | None:
             "border_centers": [c.code for c in placement.border_centers], "trip": trip.pk,
             "expected_arrival": trip.expected_arrival.isoformat(),
         })
-        notify_guardians(citizen, "trip_overdue", lambda _g, link: trip_overdue_body(trip, link), trip=trip)
+        center = alert.center
+        notify_guardians(citizen, "trip_overdue", lambda _g, link: trip_overdue_body(trip, link, center),
+                         trip=trip)
         publish_alert_event(alert, "created")
     return alert

@@ -138,6 +138,7 @@ def tracking(request: HttpRequest, token: str) -> HttpResponse:
         "age_minutes": None if payload["position"] is None else payload["position"]["age_seconds"] // 60,
         "poll_seconds": poll_seconds(),
         "map_links": map_links(target.last_position()),
+        "center": target.center(),  # "관제센터 화성시 031-…", tap to call
         "config": {
             "positionUrl": reverse("guardian-tracking-position", args=[token]) + f"?v={view.pk}",
             "pollSeconds": poll_seconds(),

@@ -23,6 +23,7 @@ from django.utils import timezone
 from alerts.models import Alert, AlertStatus, Disclosure, DisclosureRecipient, Trip, TripStatus
 from guardians.models import Citizen, Guardian, TrackingView
 from guardians.phones import mask
+from operators.models import Center
 
 SALT = "guardians.tracking.v1"
 VIEW_PURPOSE = "tracking_view"  # Disclosure.purpose of one opening of the page
@@ -84,6 +85,12 @@ class TrackingTarget:
         if self.trip is not None:
             return TRIP_STATUS_KO.get(self.trip.status, self.trip.status)
         return ALERT_STATUS_KO.get(self.alert.status, self.alert.status)
+
+    def center(self) -> Center | None:
+        """The center watching: the alert's, else (a trip) the citizen's home center. Name and
+        phone only: a center's boundary is thousands of vertices."""
+        center_id = self.alert.center_id if self.alert is not None else self.citizen.home_center_id
+        return Center.objects.only("name", "phone").filter(pk=center_id).first() if center_id else None
 
     @property
     def ended_at(self) -> datetime | None:

@@ -33,7 +33,22 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `make run` serves (scripts/serve.sh reads the same two variables).
+HOST = env.str("HOST", "127.0.0.1")
+PORT = env.int("PORT", 8000, min_value=1, max_value=65535)
+
+
+def _served_at(host: str, port: int) -> str:
+    """The address links in SMS point at when SITE_URL is not set: where the server listens. A
+    wildcard bind names no address a phone could use, so loopback stands in (set SITE_URL)."""
+    if host in ("", "0.0.0.0", "::", "[::]"):
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}:{port}"
+
+
+SITE_URL = env.str("SITE_URL", _served_at(HOST, PORT)).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

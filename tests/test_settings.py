@@ -68,3 +68,24 @@ def test_production_mode_passes_check_deploy_without_warnings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _site_url(**env: str) -> str:
+    full = {"SITE_URL": "", "HOST": "", "PORT": "", **env}
+    unset = {k for k, v in full.items() if v == ""}
+    script = "from django.conf import settings; print(settings.SITE_URL)"
+    env_now = {k: v for k, v in os.environ.items() if k not in unset | {"DJANGO_SETTINGS_MODULE"}}
+    env_now.update({k: v for k, v in full.items() if v})
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env_now,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]  # after shell's "N objects imported" line
+
+
+def test_sms_links_follow_where_the_site_is_served() -> None:
+    assert _site_url() == "http://127.0.0.1:8000"
+    assert _site_url(PORT="8001") == "http://127.0.0.1:8001"  # was still :8000 (issue 15)
+    assert _site_url(HOST="10.0.0.5", PORT="8080") == "http://10.0.0.5:8080"
+    assert _site_url(HOST="0.0.0.0", PORT="8001") == "http://127.0.0.1:8001"
+    assert _site_url(HOST="::1") == "http://[::1]:8000"
+    assert _site_url(SITE_URL="https://safety.example.org/", PORT="8001") == "https://safety.example.org"

@@ -198,7 +198,8 @@ def _closed_sms() -> list[dict[str, str]]:
     return [m for m in outbox if "종결" in m["body"]]
 
 
-CLOSED_SAFE = "[화성안전귀가] 김안전님의 긴급신고가 관제센터에서 종결되었습니다(안전 확인)."
+CLOSED_SAFE = ("[화성안전귀가] 김안전님의 긴급신고가 관제센터에서 종결되었습니다(안전 확인). "
+               "문의: 관제센터 화성시 031-369-1234")
 
 
 def test_close_sends_one_sms_per_active_guardian_without_location(centers, operator) -> None:
@@ -224,7 +225,7 @@ def test_close_sends_one_sms_per_active_guardian_without_location(centers, opera
 def test_only_reassuring_outcomes_are_named(centers, operator, disposition, suffix) -> None:
     do_close_alert(raise_sos(), operator, disposition)
     [sms] = _closed_sms()
-    assert sms["body"].endswith(suffix)
+    assert sms["body"].endswith(suffix + " 문의: 관제센터 화성시 031-369-1234")
 
 
 def test_no_closed_sms_for_a_duress_alert(centers, operator) -> None:

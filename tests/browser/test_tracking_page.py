@@ -18,6 +18,7 @@ from alerts.models import Disclosure, TripLocation
 from guardians.auth import issue_token
 from guardians.models import Citizen, Guardian, TrackingView
 from guardians.tracking import VIEW_PURPOSE, tracking_token
+from tests.factories import make_center
 from tests.guardians.helpers import make_guardian, make_trip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,10 @@ def test_tracking_page_follows_the_trip_on_a_phone(
 ) -> None:
     settings.MAP_TILE_URL = ""
     settings.GUARDIAN_TRACKING_POLL_SECONDS = 1
-    citizen = Citizen.objects.create(phone="01012345678", name="홍길동")
+    home = make_center("41590", (126.70, 37.00, 127.00, 37.30), name="화성시")
+    home.phone = "031-369-2000"
+    home.save()
+    citizen = Citizen.objects.create(phone="01012345678", name="홍길동", home_center=home)
     guardian: Guardian = make_guardian(citizen)
     start = timezone.now() - timedelta(minutes=3)
     trip = make_trip(citizen, destination=Point(126.8360, 37.2030, srid=4326), destination_name="집",
@@ -63,6 +67,9 @@ def test_tracking_page_follows_the_trip_on_a_phone(
     page.goto(f"{base}/t/{tracking_token(guardian, trip=trip)}/")
     page.wait_for_selector("#map.leaflet-container .hs-person-marker")
     assert page.locator("#status").inner_text() == "귀가 중"
+    # The center watching the walk, tap to call (issue 15, point 11).
+    assert page.locator("#center-call").inner_text() == "관제센터 화성시 031-369-2000"
+    assert page.locator("#center-call a").get_attribute("href") == "tel:031-369-2000"
     assert page.locator("#map .hs-accuracy-circle").count() == 0  # the trip's own copy has no accuracy
     assert page.locator("#map path.hs-trail").count() == 1
     assert page.locator("#map path.hs-destination").count() == 1
