@@ -70,3 +70,26 @@ def open_queue(user: User) -> QuerySet[Alert]:
     urgency = Case(When(is_duress=True, then=Value(0)), When(kind=AlertKind.SOS, then=Value(1)),
                    default=Value(2), output_field=IntegerField())
     return visible_alerts(user).filter(status__in=OPEN_STATUSES).order_by(urgency, "created_at", "id")
+
+
+TRANSFER_KINDS = ("transfer", "transferred")  # by an operator / by routing as the citizen moved
+
+
+def transferred_away(user: User) -> QuerySet[Alert]:
+    """Alerts the user's center handed to another center (and can no longer see): the console's
+    history lists them, read-only, with what happened up to now. Supervisors see every alert."""
+    if sees_all_centers(user) or not is_console_user(user) or user.center_id is None:
+        return Alert.objects.none()
+    from alerts.models import AlertEvent
+
+    left = AlertEvent.objects.filter(kind__in=TRANSFER_KINDS, data__from=user.center.code).values("alert_id")
+    return Alert.objects.filter(pk__in=left).exclude(pk__in=visible_alerts(user).values("pk"))
+
+
+def history_alerts(user: User) -> QuerySet[Alert]:
+    """The console's past alerts (issue 15, point 5): those the user may see that are finished
+    (closed, cancelled), and those their center transferred away, whatever their state now."""
+    from alerts.actions import OPEN_STATUSES
+
+    finished = visible_alerts(user).exclude(status__in=OPEN_STATUSES).values("pk")
+    return Alert.objects.filter(Q(pk__in=finished) | Q(pk__in=transferred_away(user).values("pk")))

@@ -22,7 +22,7 @@ from operators.models import AccessAction
 
 # Accesses that show a person's data or location.
 PERSONAL_VIEWS = (AccessAction.ALERT_VIEW, AccessAction.ALERT_CLAIM, AccessAction.CAMERA_OPENED,
-                  AccessAction.ADMIN_VIEW, AccessAction.ADMIN_LIST)
+                  AccessAction.ADMIN_VIEW, AccessAction.ADMIN_LIST, AccessAction.ALERT_HISTORY)
 TZ = "Asia/Seoul"
 
 

@@ -107,6 +107,7 @@ class AccessAction(models.TextChoices):
     ADMIN_VIEW = "admin_view", _("personal data viewed in the admin")
     ADMIN_LIST = "admin_list", _("personal data listed or searched in the admin")
     LOGIN_ALERT = "login_alert", _("many failed logins for one account")
+    ALERT_HISTORY = "alert_history", _("past alerts listed or searched in the console")
 
 
 class AccessRecord(models.Model):

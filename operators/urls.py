@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from alerts import console_history
 from operators import views
 
 urlpatterns = [
@@ -9,4 +10,6 @@ urlpatterns = [
     path("logout/", views.ConsoleLogoutView.as_view(), name="logout"),
     path("console/", views.console, name="console"),
     path("console/centers.geojson", views.center_boundaries, name="console-centers"),
+    path("console/history/", console_history.history, name="console-history"),
+    path("console/history/<int:pk>/", console_history.history_alert, name="console-history-alert"),
 ]
