@@ -165,6 +165,35 @@ def console_labels() -> dict[str, Any]:
         "meters": _("%(m)s m"),
         "layers": {"areas": _("Neighbourhoods (읍면동)"), "police": _("Police stations"),
                    "fire": _("119 safety centers"), "child_zone": _("Child protection zones")},
+        "queueNotices": queue_labels(),
+    }
+
+
+def queue_labels() -> dict[str, Any]:
+    """The queue's notices, the new-alert tray and the per-alert silence (issue 15, points 3, 4, 8)."""
+    return {
+        "closedBy": _("%(alert)s was closed by %(by)s (%(disposition)s)"),
+        "closedByMe": _("%(alert)s closed: %(disposition)s"),
+        "cancelled": _("%(alert)s was cancelled by the citizen"),
+        "moved": _("%(alert)s was transferred to %(to)s by %(by)s"),
+        "leftUnknown": _("%(alert)s is no longer in your queue"),
+        "draftHeld": _("Alert #%(id)s was closed while you were typing: your text is still in its form "
+                       "and can only be sent to #%(id)s."),
+        "kept": _("Text you typed for alert #%(id)s was not sent; it is kept here to copy:"),
+        "field": {"notes": _("Note"), "escalate": _("Escalation reason"), "close": _("Closing note"),
+                  "transfer": _("Transfer")},
+        "copy": _("Copy"),
+        "copied": _("Copied"),
+        "dismiss": _("Dismiss"),
+        "notVisible": _("this alert is no longer visible to you (transferred or removed); your text is kept"),
+        "confirmClose": _("Close alert #%(id)s as “%(disposition)s”?"),
+        "repeat": _("Repeat %(n)s of %(total)s from the same citizen (first: #%(first)s)"),
+        "groupFirst": _("Same citizen: %(total)s SOS within minutes"),
+        "silence": _("Silence"),
+        "silenced": _("Silenced"),
+        "silenceHelp": _("Stop the sound of this alert for 2 minutes without claiming it; it reminds you "
+                         "if still waiting."),
+        "quietCount": _("%(n)s silenced"),
     }
 
 

@@ -21,6 +21,9 @@
   var map = HS.map.create(document.getElementById("map"), { onCameraClick: cameraClicked });
   var detailPanel = document.getElementById("detail");
   HS.detail.bindActions(document.getElementById("actions"), function () { return selectedId; }, actionDone);
+  // Typed text belongs to its alert (issue 15, point 3); alerts that leave the queue say so (point 4).
+  var drafts = HS.drafts.create(document.getElementById("actions"));
+  var notices = HS.notices.create(document.getElementById("notices"));
 
   function onWall(id) { return wall.has(id); }
 
@@ -50,7 +53,7 @@
     if (!id) return;
     HS.api("GET", "alerts/" + id + "/").then(function (answer) {
       if (id !== selectedId) return;
-      if (!answer.ok) { if (answer.status === 404) deselect(); return; }
+      if (!answer.ok) { if (answer.status === 404) goneAway(id, null); return; }
       show(answer.body);
     });
   }
@@ -64,6 +67,7 @@
   function show(body) {
     detail = body;
     var alert = body.alert;
+    drafts.attach(alert.id); // the forms now show this alert's drafts, and post to it
     detailPanel.hidden = false;
     document.body.classList.toggle("hs-open-duress", !!alert.is_duress);
     var title = document.getElementById("alert-title");
@@ -90,6 +94,7 @@
   }
 
   function deselect() {
+    drafts.attach(null);
     selectedId = null;
     HS.selectedAlertId = null;
     detail = null;
@@ -109,13 +114,58 @@
   // by itself, so its cameras are already up. An open alert the operator is on is never swapped.
   function openNext() {
     if (selectedId && queue.get(selectedId)) return;
+    // A finished alert with text typed for it and not sent stays on screen: the operator was told
+    // (a notice) and decides; the text never moves to another alert.
+    if (selectedId && drafts.texts(selectedId).length) return;
     var next = queue.first();
     if (next) select(next.id);
   }
 
-  function actionDone(body) {
+  // `action` and `id` come from the action forms (detail.js); other callers (dispatch.js) give
+  // the answer only, for the alert on screen.
+  function actionDone(body, action, id) {
+    if (id === undefined) id = body.alert ? body.alert.id : selectedId;
+    if (action) {
+      drafts.sent(id, action);
+      if (!drafts.texts(id).length) notices.released(id);
+    }
     if (body.alert) queue.upsert(body.alert, false);
-    load();
+    if (action === "close" && body.alert) notices.closedByMe(body.alert);
+    if (id === selectedId) load();
+  }
+
+  // `alert` (as last known) left the queue: closed or cancelled, moved to another center, or gone
+  // while the socket was away. Say so, and keep what was typed for it where the operator sees it.
+  // `moved`: the alert.moved message when it went to another center; no event and no move: it
+  // vanished from a snapshot (closed or moved while the socket was away; the detail tells).
+  function leftQueue(alert, event, moved) {
+    if (!alert) return;
+    var mine = event && event.actor && event.actor.id === HS.config.user.id;
+    if (mine && event.kind === "closed") { // the answer to my own close says it (actionDone)
+      if (alert.id === selectedId) refreshSoon();
+      return;
+    }
+    notices.left(alert, event, moved);
+    if (alert.id !== selectedId) {
+      notices.kept(alert.id, drafts.take(alert.id));
+    } else if (moved) {
+      goneAway(alert.id, alert);
+    } else {
+      refreshSoon(); // its final state (or a 404: gone away); with a draft it holds the view
+      if (drafts.texts(alert.id).length) notices.draftHeld(alert.id);
+    }
+  }
+
+  // The open alert can no longer be shown (moved away, or 404): its drafts go to a notice to copy.
+  function goneAway(id, alert) {
+    var kept = drafts.take(id);
+    if (!alert && queue.get(id) === undefined) notices.left({ id: id }, null, null);
+    notices.kept(id, kept);
+    if (id === selectedId) deselect();
+  }
+
+  function gone(before, message) {
+    if (before && !queue.get(before.id)) leftQueue(message.alert || before, message.event, null);
   }
 
   // A camera clicked on the map goes on the wall; one outside the nearest list is looked up
@@ -155,7 +205,9 @@
     switch (message.type) {
       case "snapshot":
         HS.setServerTime(message.server_time);
+        var had = queue.ids().map(queue.get);
         queue.replaceAll(message.alerts || []);
+        had.forEach(function (alert) { if (!queue.get(alert.id)) leftQueue(alert, null, null); });
         renderPresence(message.presence || {});
         if (selectedId && !queue.get(selectedId)) refreshSoon(); // closed meanwhile: show its end
         else if (selectedId) refreshSoon();
@@ -168,15 +220,18 @@
         break;
       case "alert.updated":
       case "alert.claimed":
+        var before = queue.get(message.alert.id);
         if (message.event && message.event.kind === "unclaimed_alarm") queue.realarm(message.alert);
         else queue.upsert(message.alert, false);
+        gone(before, message);
         if (message.alert.id === selectedId) refreshSoon();
         openNext();
         break;
       case "alert.moved":
         if (message.visible === false || !message.alert) {
+          var last = queue.get(message.alert_id);
           queue.remove(message.alert_id);
-          if (message.alert_id === selectedId) deselect();
+          if (last || message.alert_id === selectedId) leftQueue(last || { id: message.alert_id }, message.event, message);
         } else {
           queue.upsert(message.alert, false);
           if (message.alert.id === selectedId) refreshSoon();
@@ -233,12 +288,12 @@
     });
   });
 
+  // No global mute (issue 15, point 8): this silences the alerts waiting now, each with its
+  // reminder; an SOS that comes later still sounds.
   var mute = document.getElementById("mute");
   mute.addEventListener("click", function () {
     if (document.body.classList.contains("hs-sound-blocked")) return; // this click unlocks audio
-    var muted = mute.getAttribute("aria-pressed") !== "true";
-    mute.setAttribute("aria-pressed", String(muted));
-    HS.setMuted(muted);
+    queue.silenceAll();
   });
 
   // Supervisors: which centers to watch (all by default), remembered in this browser.
@@ -265,6 +320,7 @@
     selectedId: function () { return selectedId; },
     socketOpen: function () { return socket.isOpen(); },
     beeps: HS.beepCount,
+    silenced: queue.silencedIds,
     map: map.map,
   };
 })();

@@ -137,23 +137,28 @@
       disposition.append(option);
     });
 
+    // A form's action goes to the alert its text was typed for (its data-alert-id, drafts.js),
+    // never to whatever is selected by the time the answer comes; a failure keeps the text.
     function post(action, body, form) {
-      var id = currentId();
+      var id = form && form.dataset.alertId ? Number(form.dataset.alertId) : currentId();
       if (!id) return;
       error.textContent = "";
+      var failed = function (detail) {
+        error.textContent = "#" + id + " · " + HS.format(HS.label("failed"), { detail: detail });
+      };
       HS.api("POST", "alerts/" + id + "/" + action, body).then(function (answer) {
         if (answer.ok) {
-          if (form) form.reset();
-          done(answer.body, action);
+          done(answer.body, action, id);
           return;
         }
         var b = answer.body || {};
         var detail = b.code === "claimed" && b.claimed_by
           ? HS.format(HS.label("claimedBy"), { name: b.claimed_by.name })
+          : answer.status === 404 ? HS.label("queueNotices.notVisible")
           : b.detail || Object.keys(b).map(function (k) { return k + ": " + [].concat(b[k]).join(" "); }).join("; ") || answer.status;
-        error.textContent = HS.format(HS.label("failed"), { detail: detail });
+        failed(detail);
       }, function () {
-        error.textContent = HS.format(HS.label("failed"), { detail: HS.label("offline") });
+        failed(HS.label("offline"));
       });
     }
 
@@ -169,7 +174,10 @@
           body = { agencies: data.getAll("agencies"), reason: data.get("reason"), repeat_reason: data.get("repeat_reason") || "" };
         }
         else data.forEach(function (value, key) { body[key] = value; });
-        if (form.dataset.action === "close" && !window.confirm(HS.label("confirmClose"))) return;
+        if (form.dataset.action === "close" && !window.confirm(HS.format(HS.label("queueNotices.confirmClose"), {
+          id: form.dataset.alertId || currentId(),
+          disposition: HS.label("disposition." + body.disposition, body.disposition),
+        }))) return;
         post(form.dataset.action, body, form);
       });
     });
