@@ -52,6 +52,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     closer: asyncio.Task | None = None
     cut_off = False
     cleaned = False
+    held: list[str] | None = None  # pushes waiting for a re-check under way (staff_changed)
 
     async def __call__(self, scope: dict, receive: object, send: object) -> None:
         try:
@@ -149,8 +150,13 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     async def send_text(self, text: str | dict) -> None:
         """The one way out, through this console's own queue: never waits on the socket. ``text``
         is usually encoded once for every console of the process."""
-        if not self.cut_off and self.outbox is not None:
-            self.outbox.put(text if isinstance(text, str) else _encode(text))
+        if self.cut_off or self.outbox is None:
+            return
+        text = text if isinstance(text, str) else _encode(text)
+        if self.held is not None:
+            self.held.append(text)
+        else:
+            self.outbox.put(text)
 
     def _lagging(self, why: str) -> None:
         """The outbox gave up on this socket: cut it off now and close it without waiting."""
@@ -198,9 +204,16 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         if self.session_key and message.get("session") == session_digest(self.session_key):
             self._cut_off(CLOSE_UNAUTHENTICATED)
             return
-        user = await read_db(_fresh_user)(self.user.pk)
-        sessions = await read_db(live_sessions)([self.session_key] if self.session_key else [])
-        await self.recheck(user, sessions.get(self.session_key))
+        # Pushes wait until the user is re-read: one for someone who just lost their role must not
+        # get out while the read is under way.
+        self.held = self.held if self.held is not None else []
+        try:
+            user, session = await read_db(_user_and_session)(self.user.pk, self.session_key)
+            await self.recheck(user, session)
+        finally:
+            held, self.held = self.held, None
+            for text in held or ():
+                await self.send_text(text)
 
     async def recheck(self, user: User | None, session: LiveSession | None) -> None:
         """Cut off a user who may no longer open the console or whose session ended (logout,
@@ -263,6 +276,10 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
 
 def _fresh_user(pk: int) -> User | None:
     return User.objects.select_related("center").defer("center__boundary").filter(pk=pk).first()
+
+
+def _user_and_session(pk: int, session_key: str | None) -> tuple[User | None, LiveSession | None]:
+    return _fresh_user(pk), live_sessions([session_key] if session_key else []).get(session_key)
 
 
 
