@@ -43,6 +43,7 @@
   function select(id) {
     if (id !== selectedId) { manualWall = false; detail = null; }
     selectedId = id;
+    drafts.attach(id); // what is typed from now on is for this alert, even before its detail loads
     HS.selectedAlertId = id; // the wall names it when it records a camera feed opened for it
     queue.select(id);
     load();

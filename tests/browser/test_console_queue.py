@@ -206,6 +206,7 @@ def test_typed_text_stays_with_its_alert(
             page.wait_for_function(f"() => HSConsole.selectedId() === {first.pk}")
             third = sos(citizen("세번째", center), north_m=80)
             expect(page.locator(f".hs-row[data-alert-id='{third.pk}']")).to_be_visible(timeout=3_000)
+            expect(notes_form).to_have_attribute("data-alert-id", str(first.pk))
             note.fill("첫번째 시민 보호자 연락함")
             ansan = Center.objects.get(code="41270")
             elsewhere(do_transfer_alert, Alert.objects.get(pk=first.pk), other, ansan)
