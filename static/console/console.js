@@ -165,6 +165,13 @@
     if (id === selectedId) deselect();
   }
 
+  // A whole new queue (snapshot, or the HTTP poll while offline): what is no longer in it says so.
+  function replaceQueue(alerts) {
+    var had = queue.ids().map(queue.get);
+    queue.replaceAll(alerts);
+    had.forEach(function (alert) { if (!queue.get(alert.id)) leftQueue(alert, null, null); });
+  }
+
   function gone(before, message) {
     if (before && !queue.get(before.id)) leftQueue(message.alert || before, message.event, null);
   }
@@ -206,9 +213,7 @@
     switch (message.type) {
       case "snapshot":
         HS.setServerTime(message.server_time);
-        var had = queue.ids().map(queue.get);
-        queue.replaceAll(message.alerts || []);
-        had.forEach(function (alert) { if (!queue.get(alert.id)) leftQueue(alert, null, null); });
+        replaceQueue(message.alerts || []);
         renderPresence(message.presence || {});
         if (selectedId && !queue.get(selectedId)) refreshSoon(); // closed meanwhile: show its end
         else if (selectedId) refreshSoon();
@@ -268,7 +273,7 @@
   var pollTimer = null;
   function poll() {
     HS.api("GET", "queue/").then(function (answer) {
-      if (answer.ok) { queue.replaceAll(answer.body); openNext(); }
+      if (answer.ok) { replaceQueue(answer.body); openNext(); }
     }, function () {});
   }
   var socket = HS.socket.connect({

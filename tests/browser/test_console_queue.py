@@ -16,7 +16,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connections
 from django.utils import timezone
 
-from alerts.actions import do_create_sos
+from alerts.actions import do_cancel_alert, do_create_sos
 from alerts.console_actions import do_claim_alert, do_close_alert, do_transfer_alert
 from alerts.locations import Fix
 from alerts.models import Alert, AlertEvent
@@ -240,6 +240,9 @@ def test_closing_asks_and_says_it_succeeded(
     from playwright.sync_api import expect, sync_playwright
 
     alert = sos(citizen("종료시민", busy["center"]))
+    canceller = citizen("취소시민", busy["center"])
+    canceller.set_pins("4321", None)
+    canceller.save()
     dialogs: list[str] = []
     with sync_playwright() as playwright:
         browser, page = browser_context(playwright, chromium_path)
@@ -256,6 +259,15 @@ def test_closing_asks_and_says_it_succeeded(
             assert dialogs == [f"신고 #{alert.pk}을(를) ‘안전 확인’(으)로 종결할까요?"]
             assert Alert.objects.get(pk=alert.pk).status == "closed"
             expect(page.locator("form[data-action='close'] input[name='note']")).to_have_value("")
+
+            # The citizen cancels their own SOS: it leaves the queue with a notice.
+            cancelled = sos(canceller)
+            row = page.locator(f".hs-row[data-alert-id='{cancelled.pk}']")
+            expect(row).to_be_visible(timeout=3_000)
+            elsewhere(do_cancel_alert, cancelled, "4321")
+            expect(row).to_have_count(0, timeout=3_000)
+            expect(page.locator(f".hs-notice--cancelled[data-alert-id='{cancelled.pk}']")).to_contain_text(
+                "시민이 신고를 취소했습니다")
             page.screenshot(path=str(artifacts / "console_closed_notice.png"))
         finally:
             browser.close()
