@@ -11,8 +11,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from alerts.texts import alert_cancelled_body, sos_body
 from alerts.timeline import record_event
 from guardians.models import Citizen
 from guardians.notify import notify_guardians
+from operators.models import Center
 from places.address import describe
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,8 @@ def _record_new_sos(alert: Alert, placement: Placement, fix: Fix | None, trip: T
     record_event(alert, "created", data=data)
     if fix is not None:
         _store_trail(alert, [fix])
-        remember_citizen_location(alert.citizen_id, fix)
+        first_city = placement.center if placement.routed_by == "fix" and not placement.out_of_area else None
+        remember_citizen_location(alert.citizen_id, fix, first_city)
     # Before the SMS: it never raises. Built now: nothing below changes the alert.
     publish_alert_event(alert, "created", border_codes=[c.code for c in placement.border_centers])
     _notify_guardians_of_sos(alert)
@@ -169,12 +172,22 @@ def _store_trail(alert: Alert, fixes: Sequence[Fix]) -> None:
     )
 
 
-def remember_citizen_location(citizen_id: int, fix: Fix) -> None:
+def remember_citizen_location(citizen_id: int, fix: Fix, city: Center | None = None) -> None:
     """Keep the citizen's last known location, newest measurement wins (batches arrive out of
-    order on flaky networks). One conditional UPDATE: safe against concurrent reports."""
+    order on flaky networks). One conditional UPDATE: safe against concurrent reports.
+
+    ``city``: the linked center the fix is in. The citizen's first known position makes it their
+    home center, in place of the host center given at sign-up (docs/centers.md); a home center
+    chosen by staff stays. In the same UPDATE: an SOS pays no extra round trip for it."""
+    values: dict = {"last_location": fix.point, "last_location_at": fix.recorded_at}
+    if city is not None:
+        host = Center.objects.filter(code=settings.HOST_CENTER_CODE).values("id")
+        first = Q(last_location_at__isnull=True) & (Q(home_center__isnull=True) | Q(home_center__in=host))
+        values["home_center"] = Case(When(first, then=Value(city.pk)), default=F("home_center"),
+                                     output_field=Citizen._meta.get_field("home_center"))
     Citizen.objects.filter(pk=citizen_id).filter(
         Q(last_location_at__isnull=True) | Q(last_location_at__lt=fix.recorded_at)
-    ).update(last_location=fix.point, last_location_at=fix.recorded_at)
+    ).update(**values)
 
 
 def newest(fixes: Sequence[Fix]) -> Fix:

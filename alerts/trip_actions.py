@@ -11,12 +11,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alerts.actions import do_add_alert_locations, newest, open_alerts_of_trip, remember_citizen_location
+from alerts.actions import (
+    do_add_alert_locations,
+    newest,
+    open_alerts_of_trip,
+    remember_citizen_location,
+)
 from alerts.events import publish_alert_event
 from alerts.ingest import add_to_active_trip
 from alerts.locations import Fix
 from alerts.models import Alert, AlertKind, AlertTrigger, Trip, TripLocation, TripStatus
-from alerts.placement import place
+from alerts.placement import place, route
 from alerts.texts import trip_arrived_body, trip_overdue_body, trip_started_body
 from alerts.timeline import record_event
 from guardians.models import Citizen
@@ -46,7 +51,10 @@ def do_start_trip(citizen: Citizen, fix: Fix, destination: Point, destination_na
             expected_arrival=expected_arrival, last_location=fix.point, last_location_at=fix.recorded_at,
         )
         _store_trail(trip, [fix])
-        remember_citizen_location(citizen.pk, fix)
+        # The first position ever: its city may become the home center (alerts/actions.py).
+        routing = route(fix.point) if citizen.last_location_at is None else None
+        city = routing.center if routing is not None and not routing.out_of_area else None
+        remember_citizen_location(citizen.pk, fix, city)
         notify_guardians(citizen, "trip_started", lambda _g, link: trip_started_body(trip, link), trip=trip)
     return trip
 

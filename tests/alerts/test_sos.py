@@ -262,3 +262,30 @@ def test_an_sos_makes_few_round_trips_and_the_publish_does_not_read_it_again(cen
     assert not any('FROM "alerts_alert"' in sql for sql in after), after
     assert "could not publish" not in caplog.text
     assert SmsMessage.objects.filter(purpose="sos").count() == 3
+
+
+def test_the_first_position_makes_the_city_the_citizens_home_center(app, centers, settings):
+    settings.HOST_CENTER_CODE = "41590"
+    app.citizen.home_center = centers["hwaseong"]  # the host center, given at sign-up
+    app.citizen.save()
+    assert sos(app.client, loc(INSIDE_ANSAN)).status_code == 201
+    app.citizen.refresh_from_db()
+    assert app.citizen.home_center == centers["ansan"]
+    app.citizen.last_location = None  # only the first known position counts: later ones never move it
+    assert sos(app.client, loc(INSIDE_HWASEONG)).status_code == 201
+    app.citizen.refresh_from_db()
+    assert app.citizen.home_center == centers["ansan"]
+
+
+def test_a_home_center_chosen_by_staff_or_an_out_of_area_first_fix_changes_nothing(app, other, centers,
+                                                                                      settings):
+    settings.HOST_CENTER_CODE = "41590"
+    app.citizen.home_center = centers["ansan"]  # not the host: someone chose it
+    app.citizen.save()
+    sos(app.client, loc(INSIDE_HWASEONG))
+    other.citizen.home_center = centers["hwaseong"]
+    other.citizen.save()
+    sos(other.client, loc(SEA_WEST))
+    app.citizen.refresh_from_db()
+    other.citizen.refresh_from_db()
+    assert (app.citizen.home_center, other.citizen.home_center) == (centers["ansan"], centers["hwaseong"])

@@ -203,3 +203,12 @@ def test_a_position_report_makes_few_round_trips_and_keeps_others_out(app, other
     assert other.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 404
     assert other.client.post(f"{URL}999999/locations/", body, format="json").status_code == 404
     assert TripLocation.objects.filter(trip_id=trip_id).count() == before
+
+
+def test_a_first_trip_makes_the_city_the_citizens_home_center(app, centers, settings):
+    settings.HOST_CENTER_CODE = "41590"
+    app.citizen.home_center = centers["hwaseong"]
+    app.citizen.save()
+    assert start(app, location=loc(INSIDE_ANSAN)).status_code == 201
+    app.citizen.refresh_from_db()
+    assert app.citizen.home_center == centers["ansan"]
