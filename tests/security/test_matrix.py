@@ -91,6 +91,7 @@ BODIES: dict[str, dict] = {
     "/claim": {}, "/acknowledge": {}, "/opened": {}, "/notes": {"text": "확인 중"},
     "/escalate": {"agencies": ["police"], "reason": "폭행 의심"}, "/transfer": {"center": "41270"},
     "/close": {"disposition": "safe"},
+    "/phoned": {"agency": "police"},  # allowed, then 409: no request to 112 waits for a call here
     "/api/v1/trips/": {"location": {"latitude": 37.17, "longitude": 126.87},
                        "destination": {"latitude": 37.2, "longitude": 126.9}, "expected_arrival": "<soon>"},
     "/api/v1/alerts/": {"client_id": "<uuid>", "trigger": "button",
