@@ -53,7 +53,8 @@ class EscalationInline(admin.TabularInline):
     model = Escalation
     verbose_name_plural = _("requests to police and fire")
     fields = ["created_at", "agency", "reason", "requested_by", "delivery_status", "attempts", "last_error",
-              "delivered_at", "status", "status_at", "external_reference"]
+              "delivered_at", "status", "status_at", "external_reference", "alarm_at", "phoned_at",
+              "phoned_by", "phone_reference"]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -297,6 +297,9 @@ class Escalation(models.Model):
             models.Index(fields=["delivery_status", "next_attempt_at"], name="escalation_delivery_due"),
         ]
 
+    def __str__(self) -> str:  # the admin's inline titles: never "Escalation object (1)"
+        return f"{self.get_agency_display()} #{self.pk}"
+
     @property
     def idempotency_key(self) -> str:
         """Same on every attempt: the agency's system drops a request it has already taken."""

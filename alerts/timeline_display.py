@@ -3,9 +3,14 @@ keys the actions write, agencies and dispositions by name, lists joined; never r
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import DeliveryStatus, EscalationAgency, EscalationStatus
+from operators.models import Center
 
 FIELD_LABELS = {
     "text": _("text"), "reason": _("reason"), "note": _("note"), "agencies": _("agency"),
@@ -23,6 +28,10 @@ FIELD_LABELS = {
 }
 _VALUES = {**dict(EscalationAgency.choices), **dict(DeliveryStatus.choices),
            **dict(EscalationStatus.choices)}
+# How the center was chosen (alerts.placement.Placement.routed_by).
+ROUTED_BY = {"fix": _("the position"), "last_location": _("the last known position"),
+             "home_center": _("the home center"), "host_center": _("the host center"), "none": _("none")}
+CENTER_KEYS = {"from", "to", "border_centers"}
 
 
 def _value(value: object) -> str:
@@ -34,9 +43,29 @@ def _value(value: object) -> str:
         return ", ".join(f"{_value(k)}: {_value(v)}" for k, v in value.items())
     if value is None or value == "":
         return "-"
+    if isinstance(value, str) and _ISO.match(value):  # a time: Seoul's, to the second
+        try:
+            return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return value
     return str(_VALUES.get(value, value)) if isinstance(value, str) else str(value)
 
 
+_ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
 def describe(data: dict) -> list[tuple[str, str]]:
-    """(label, value) pairs, in the order written."""
-    return [(str(FIELD_LABELS.get(key, key)), _value(value)) for key, value in (data or {}).items()]
+    """(label, value) pairs, in the order written; centers by name, times in Seoul time."""
+    data = dict(data or {})
+    if "routed_by" in data:
+        data["routed_by"] = str(ROUTED_BY.get(data["routed_by"], data["routed_by"]))
+    keys = CENTER_KEYS & set(data)
+    codes = [c for k in keys for c in (data[k] if isinstance(data[k], list) else [data[k]])]
+    if codes:
+        names = dict(Center.objects.filter(code__in=[c for c in codes if isinstance(c, str)])
+                     .values_list("code", "name"))
+        for key in keys:
+            value = data[key]
+            data[key] = ([names.get(c, c) for c in value] if isinstance(value, list)
+                         else names.get(value, value))
+    return [(str(FIELD_LABELS.get(key, key)), _value(value)) for key, value in data.items()]

@@ -28,7 +28,7 @@ def test_alert_and_trip_pages_render_read_only(admin_client, app, centers):
     page = admin_client.get(f"/admin/alerts/alert/{alert_id}/change/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "위치 이동으로 이관" in html and "41270" in html  # the timeline inline
+    assert "위치 이동으로 이관" in html and "안산시" in html  # the timeline inline, centers by name
     assert admin_client.get("/admin/alerts/trip/").status_code == 200
     assert admin_client.get(f"/admin/alerts/trip/{trip_id}/change/").status_code == 200
     assert admin_client.get("/admin/alerts/alert/add/").status_code == 403
