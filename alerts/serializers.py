@@ -98,8 +98,10 @@ class SosCreateSerializer(serializers.Serializer):
 # Wrapped in allOf so drf-spectacular keeps it inline: as a shared "status" enum component it would
 # collide with the models' status enums (a schema warning, which fails ``check --deploy``).
 @extend_schema_field({"allOf": [{"type": "string", "enum": list(APP_STATUSES)}],
-                      "description": "received, in_progress (claimed or acknowledged), dispatched, closed, "
-                                     "cancelled. A duress alert is always cancelled."})
+                      "description": "received, in_progress (claimed or acknowledged, or police/fire asked "
+                                     "but not reached yet), dispatched (police or fire has the case: the "
+                                     "request was delivered or the center phoned them), closed, cancelled. "
+                                     "A duress alert is always cancelled."})
 class AppStatusField(serializers.CharField):
     """The app's coarse status, not the model's."""
 
