@@ -153,3 +153,20 @@ def test_a_delivered_request_never_alarms(fake, staff):
     assert alarm_overdue_escalations() == 0
     alert = Alert.objects.get(pk=escalation.alert_id)
     assert (alert.dispatch_alarm, alert.status) == ([], "dispatched")
+
+
+def test_the_call_sheet_of_a_duress_alert_says_not_to_call_the_persons_phone(staff):
+    from alerts.actions import do_cancel_alert
+
+    app = make_app_user("강협박")
+    app.citizen.set_pins("1234", "9876")
+    app.citizen.save()
+    alert = do_cancel_alert(raise_sos(app=app), "9876")  # the duress PIN: the app shows "cancelled"
+    client = logged_in(staff.hwaseong)
+    assert post(client, alert, "escalate", {"agencies": ["police"], "reason": "협박 의심"}).status_code == 200
+    detail = client.get(f"{BASE}/alerts/{alert.pk}/", HTTP_ACCEPT_LANGUAGE="ko").json()
+    sheet = {row["label"]: row["value"] for row in detail["call_sheet"]}
+    assert sheet["주의"] == "강압 PIN 사용 — 신고자 휴대전화로 전화하지 마세요"
+    assert app_status(app, alert) == "cancelled"  # whatever the center does, the phone sees a cancel
+    assert post(client, alert, "phoned", {"agency": "police"}).status_code == 200
+    assert app_status(app, alert) == "cancelled"
