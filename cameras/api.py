@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-from django.contrib.gis.geos import Polygon
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -140,6 +139,7 @@ class BBoxQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError("Four comma-separated numbers are required.")
         west, south, east, north = numbers
         if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            # A box across the antimeridian (min_lon > max_lon) is two requests, one per side.
             raise serializers.ValidationError("Expected min_lon < max_lon and min_lat < max_lat, in range.")
         return west, south, east, north
 
@@ -158,10 +158,8 @@ class CameraGeoJSONView(APIView):
     def get(self, request: Request) -> Response:
         query = BBoxQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        bbox = Polygon.from_bbox(query.validated_data["bbox"])
-        bbox.srid = 4326
         rows = list(
-            Camera.objects.in_bbox(bbox)
+            Camera.objects.in_bbox(*query.validated_data["bbox"])
             .select_related("center")
             .order_by("id")
             .only("id", "management_number", "road_address", "lot_address", "purpose", "status",

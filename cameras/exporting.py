@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from cameras.importing.columns import STANDARD_COLUMNS
 from cameras.models import Camera
+from hwaseong_safety.csvsafe import safe_cell
 
 __all__ = ["STANDARD_COLUMNS", "camera_row", "write_standard_csv"]
 
@@ -30,6 +31,12 @@ def write_standard_csv(queryset: QuerySet[Camera], out: TextIO) -> int:
 
 
 def camera_row(camera: Camera) -> list[str]:
+    """Every cell through ``safe_cell``: imported text (a management number, an address) must not
+    run as a formula in the spreadsheet that opens the export; numbers pass unchanged."""
+    return [safe_cell(cell) for cell in _raw_row(camera)]
+
+
+def _raw_row(camera: Camera) -> list[str]:
     return [
         camera.agency_code, camera.management_number, camera.agency, camera.road_address,
         camera.lot_address, camera.purpose, *_numbers(camera.camera_count, camera.pixels),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.gis.db.models.functions import Distance, GeoFunc, GeometryDistance
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import Point
 from django.contrib.gis.measure import D
 from django.db import connection, models
-from django.db.models import FloatField
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
 
 # Ordering by ``<->`` on geography uses the GiST index but measures on a sphere, which can differ
 # from the true (spheroid) distance by up to about 0.5 %. We take this many extra candidates from
@@ -44,8 +45,16 @@ class CameraQuerySet(models.QuerySet):
     def within_radius(self, point: Point, meters: float) -> CameraQuerySet:
         return self.filter(location__dwithin=(point, D(m=meters)))
 
-    def in_bbox(self, bbox: Polygon) -> CameraQuerySet:
-        return self.filter(location__intersects=bbox)
+    def in_bbox(self, west: float, south: float, east: float, north: float) -> CameraQuerySet:
+        """Cameras whose longitude and latitude fall in the ranges (edges included): a map's box.
+
+        On geometry, not geography: a geography polygon's edges are great circles, so a box 358°
+        wide was read as the 2° strip the other way round (0 cameras for the whole world) and one
+        with antipodal corners was an error (a 500). Migration 0003 indexes ``location::geometry``
+        so this stays an index scan."""
+        return self.filter(RawSQL(
+            '"cameras_camera"."location"::geometry && ST_MakeEnvelope(%s, %s, %s, %s, 4326)',
+            (west, south, east, north), output_field=BooleanField()))
 
     def assign_centers(self) -> int:
         """Set each camera's center to the linked center whose boundary covers it (None outside

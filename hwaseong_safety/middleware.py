@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 
 from hwaseong_safety.csp import PERMISSIONS_POLICY, header_value
@@ -79,4 +79,23 @@ class SyncChainMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL byte in the path or a query parameter is a 400 before any view runs.
+
+    PostgreSQL text can't hold NUL, so a filter or lookup carrying one raised DataError deep in a
+    list (a 500 on every admin list filter, ``?status__exact=%00``). No valid path or parameter
+    of ours contains one; form and JSON fields already refuse it (Django's and DRF's CharField).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
+                                         for key, values in request.GET.lists()):
+            return HttpResponseBadRequest("NUL bytes are not allowed in the address.",
+                                          content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hwaseong_safety.middleware.ContentSecurityPolicyMiddleware",
     "hwaseong_safety.body_limits.BodyLimitMiddleware",
+    "hwaseong_safety.middleware.RefuseNulMiddleware",  # a NUL in the address: 400, not a DataError
     "hwaseong_safety.db_outage.DatabaseAwayMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -444,8 +445,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler carries the scrubber: no tracking or decline token in any log line.
+    "filters": {"scrub_tokens": {"()": "hwaseong_safety.logscrub.ScrubTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["scrub_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     # httpx logs every request line at INFO; provider URLs are noise in an operations log.
-    "loggers": {"httpx": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        # uvicorn's own handlers (it configures them before Django) are replaced by ours, which
+        # scrub tokens: its error log may name a request's path.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

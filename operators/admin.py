@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cameras.forms import MapWidget, boundary_feature, map_labels
+from hwaseong_safety.csvsafe import safe_cell
 from operators import staff_power
 from operators.audit import AuditedAdminMixin, model_target, record_access
 from operators.audit_review import last_month, monthly_review
@@ -164,15 +165,6 @@ class _PowerCheckedForm:
         return cleaned
 
 
-# A spreadsheet would run cells starting with these as formulas (a user agent is client-chosen).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 @admin.register(AccessRecord)
 class AccessRecordAdmin(admin.ModelAdmin):
     """The access log, read-only for everyone: the database refuses changes anyway (migration 0002),
@@ -237,7 +229,8 @@ class AccessRecordAdmin(admin.ModelAdmin):
         writer.writerow(["id", "time", "account", "ip", "user_agent", "action", "subject_citizen_id",
                          "target", "detail"])
         for r in records:
-            writer.writerow([_cell(v) for v in (r.pk, r.at.isoformat(), r.username, r.ip, r.user_agent,
+            # A user agent is client-chosen: no cell may run as a formula (hwaseong_safety/csvsafe.py).
+            writer.writerow([safe_cell(v) for v in (r.pk, r.at.isoformat(), r.username, r.ip, r.user_agent,
                                                 r.action, r.subject_citizen_id, r.target,
                                                 json.dumps(r.detail, ensure_ascii=False))])
         # Exporting the log is itself an access to be logged.

