@@ -27,7 +27,7 @@ class ScrubTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a malformed record is logging's to report, not ours
+        except (TypeError, ValueError):  # a malformed record is logging's to report, not ours
             return True
         record.msg, record.args = scrub(message), ()
         if record.exc_info and not record.exc_text:
