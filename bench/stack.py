@@ -100,6 +100,7 @@ class Stack:
             self.procs["uvicorn"] = _spawn("uvicorn", [
                 str(bin_ / "uvicorn"), "hwaseong_safety.asgi:application", "--host", config.HOST,
                 "--port", str(config.WEB_PORT), "--workers", str(config.WEB_WORKERS), "--no-access-log",
+                "--no-proxy-headers",
             ], self.env)
             self.procs["celery"] = _spawn("celery", [
                 str(bin_ / "celery"), "-A", "hwaseong_safety", "worker", "--loglevel", "WARNING",

@@ -55,15 +55,15 @@ def _shown(phones: object, consoles: list, state: dict, sync_s: float | None) ->
             "offline_s_max": max((c["offline_s"] for c in connects), default=0.0)}
 
 
-def _sms(state: dict, gateway: object, stored: int) -> dict:
-    rows = state["sms"]
+def _sms(state: dict, gateway: object) -> dict:
+    rows, expected = state["sms"], state["expected_sms"]  # expected: from the database (run.EXPECTED_SMS)
     by_key = Counter(r.headers.get("idempotency-key") for r in gateway.delivered)
     by_text = Counter((r.json.get("to"), r.json.get("text")) for r in gateway.delivered)
     keys = Counter(r.headers.get("idempotency-key") for r in gateway.requests)
     missing = sum(1 for row in rows if by_key.get(f"sms-{row[0]}", 0) == 0)
-    return {"expected": 2 * stored, "rows": len(rows), "disclosures": state["disclosed"],
+    return {"expected": expected, "rows": len(rows), "disclosures": state["disclosed"],
             "sent": sum(1 for row in rows if row[3] == "sent"),
-            "missing": missing + max(0, 2 * stored - len(rows)),
+            "missing": missing + max(0, expected - len(rows)),
             "twice": sum(1 for n in by_key.values() if n > 1) + sum(1 for n in by_text.values() if n > 1),
             "gateway_requests": len(gateway.requests),
             "replayed_keys": sum(1 for n in keys.values() if n > 1),
@@ -75,7 +75,7 @@ def build(*, started: datetime, duration_s: float, faults: list[dict], phones: o
           settings: dict) -> dict:
     sos = _sos(phones, state, consoles)
     shown = _shown(phones, consoles, state, sync_s)
-    sms = _sms(state, gateway, sos["stored"])
+    sms = _sms(state, gateway)
     sms["drain_s"] = round(sms_wait_s, 1)
     losses = []
     if sos["stored"] < sos["raised"] or sos["missing_rows"]:

@@ -74,7 +74,7 @@ class App:
         VAR.mkdir(parents=True, exist_ok=True)
         self.procs["uvicorn"] = spawn("uvicorn", [
             str(bin_ / "uvicorn"), "hwaseong_safety.asgi:application", "--host", HOST,
-            "--port", str(WEB_PORT), "--workers", "2", "--no-access-log"], self.env)
+            "--port", str(WEB_PORT), "--workers", "2", "--no-access-log", "--no-proxy-headers"], self.env)
         self.start_worker()
         self.procs["beat"] = spawn("beat", [
             str(bin_ / "celery"), "-A", "hwaseong_safety", "beat", "--loglevel", "WARNING",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
 from django.contrib.gis.db import models
 from django.db.models import Q
@@ -94,6 +97,18 @@ class PhoneVerification(models.Model):
         ordering = ["-created_at", "-id"]
 
 
+def decline_digest(token: str) -> str:
+    """What is stored of a decline link's token: its SHA-256. The link in the guardian's SMS
+    carries the token itself; a copy of the database can't decline anyone."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_decline_token() -> tuple[str, str]:
+    """(token for the SMS link, digest to store)."""
+    token = secrets.token_urlsafe(32)
+    return token, decline_digest(token)
+
+
 class Guardian(models.Model):
     """Someone a citizen names to be told of trips and SOS alerts (보호자)."""
 
@@ -101,7 +116,7 @@ class Guardian(models.Model):
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
     relation = models.CharField(_("relation"), max_length=30, blank=True)
-    decline_token = models.CharField(max_length=64, unique=True)
+    decline_token = models.CharField(max_length=64, unique=True)  # decline_digest(token), never the token
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     # Tracking links signed up to this moment stop working (staff action in the admin); links
     # sent later (a new trip or alert) work again. Deleting the guardian kills all their links.

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from guardians.models import Guardian
-from guardians.tracking import Position, TrackingTarget, record_opening, record_poll, resolve_tracking_token
+from guardians.models import Guardian, decline_digest
+from guardians.tracking import Position, TrackingTarget, open_view, record_poll, resolve_tracking_token
 from places.address import describe
 from places.address import text as address_text
 
@@ -44,7 +44,8 @@ def decline_guardian(guardian: Guardian) -> None:
 @require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: link previews in messaging apps must not decline on their own.
-    guardian = get_object_or_404(Guardian.objects.select_related("citizen"), decline_token=token)
+    guardians = Guardian.objects.select_related("citizen")
+    guardian = get_object_or_404(guardians, decline_token=decline_digest(token))  # only digests are stored
     if request.method == "POST":
         decline_guardian(guardian)
         return redirect(request.path)
@@ -128,7 +129,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET"])
 def tracking(request: HttpRequest, token: str) -> HttpResponse:
     target = _live_target(token)
-    view = record_opening(target)  # every opening is a disclosure; the polls are counted on it
+    view = open_view(target)  # one disclosure per viewing session; the polls are counted on it
     now = timezone.now()
     payload = tracking_payload(target, now)
     context = {

@@ -29,6 +29,9 @@ SALT = "guardians.tracking.v1"
 VIEW_PURPOSE = "tracking_view"  # Disclosure.purpose of one opening of the page
 GRACE_AFTER_END = timedelta(hours=1)
 TRAIL_POINTS = 50  # the recent trail drawn on the guardian's map
+# Openings of one link with no more than this between them (the page polls every few seconds
+# while open) are one viewing session: one disclosure, not one per reload.
+VIEW_SESSION_GAP = timedelta(minutes=30)
 
 TRIP_STATUS_KO = {
     TripStatus.ACTIVE: "귀가 중",
@@ -204,13 +207,30 @@ def record_opening(target: TrackingTarget) -> TrackingView:
         return TrackingView.objects.create(disclosure=disclosure, guardian=guardian)
 
 
+def _views_of(target: TrackingTarget) -> QuerySet[TrackingView]:
+    return TrackingView.objects.filter(
+        guardian=target.guardian, disclosure__trip=target.trip, disclosure__alert=target.alert
+    )
+
+
+def open_view(target: TrackingTarget) -> TrackingView:
+    """The page opened: the viewing session's TrackingView. A reload (or a second tab) while the
+    link's last opening is still active (opened or polled within VIEW_SESSION_GAP) continues it,
+    so reloading the page can't write a disclosure row per request; after a pause it is a new
+    opening with its own disclosure."""
+    latest = _views_of(target).order_by("-opened_at", "-id").first()
+    if latest is not None:
+        last_seen = max(latest.opened_at, latest.last_poll_at or latest.opened_at)
+        if last_seen >= timezone.now() - VIEW_SESSION_GAP:
+            return latest
+    return record_opening(target)
+
+
 def record_poll(target: TrackingTarget, view_id: int | None) -> None:
     """Count one JSON poll on the opening it came from (the page sends its view id), else on the
     newest opening of this link's guardian and target. A poll with no opening at all (the JSON
     fetched by hand) did disclose the location, so it is recorded as an opening first."""
-    views = TrackingView.objects.filter(
-        guardian=target.guardian, disclosure__trip=target.trip, disclosure__alert=target.alert
-    )
+    views = _views_of(target)
     counted = {"polls": F("polls") + 1, "last_poll_at": timezone.now()}
     if view_id is not None and views.filter(pk=view_id).update(**counted):
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
@@ -16,7 +14,7 @@ from rest_framework.response import Response
 
 from guardians.api import NOT_FOUND, THROTTLED, UNAUTHORIZED
 from guardians.app_views import AppAPIView
-from guardians.models import Citizen, Guardian
+from guardians.models import Citizen, Guardian, new_decline_token
 from guardians.serializers import GuardianSerializer, field_errors
 from guardians.sms import SMS_PREFIX, budget, queue_sms
 from guardians.throttles import GuardianChangeThrottle
@@ -24,8 +22,8 @@ from guardians.throttles import GuardianChangeThrottle
 MAX_GUARDIANS = 5
 
 
-def decline_url(guardian: Guardian) -> str:
-    return settings.SITE_URL + reverse("guardian-decline", args=[guardian.decline_token])
+def decline_url(token: str) -> str:
+    return settings.SITE_URL + reverse("guardian-decline", args=[token])
 
 
 def _duplicate_phone() -> serializers.ValidationError:
@@ -47,17 +45,17 @@ def add_guardian(citizen: Citizen, name: str, phone: str, relation: str = "") ->
             raise _duplicate_phone()
         budget.charge(citizen.pk, [phone])  # a 429 over the day's SMS budget; nothing stored
         try:
+            token, digest = new_decline_token()  # only the digest is stored
             with transaction.atomic():  # savepoint: the unique constraint is the last word
                 guardian = Guardian.objects.create(
-                    citizen=citizen, name=name, phone=phone, relation=relation,
-                    decline_token=secrets.token_urlsafe(32),
+                    citizen=citizen, name=name, phone=phone, relation=relation, decline_token=digest,
                 )
         except IntegrityError:
             raise _duplicate_phone() from None
         queue_sms(
             phone,
             f"{SMS_PREFIX} {citizen.name}님이 회원님을 보호자로 지정했습니다. 원치 않으시면: "
-            f"{decline_url(guardian)}",
+            f"{decline_url(token)}",
             "guardian_added",
         )
     return guardian

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
+from django.utils.translation import gettext
 
 from hwaseong_safety.csp import PERMISSIONS_POLICY, header_value
 
@@ -96,6 +97,6 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
                                          for key, values in request.GET.lists()):
-            return HttpResponseBadRequest("NUL bytes are not allowed in the address.",
+            return HttpResponseBadRequest(gettext("NUL bytes are not allowed in the address."),
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)

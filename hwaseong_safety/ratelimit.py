@@ -47,20 +47,18 @@ redis.call('EXPIRE', KEYS[1], ttl)
 return 1
 """
 
-# KEYS: the counters. ARGV: ttl, force (1: count without checking), then limit and amount per key.
+# KEYS: the counters. ARGV: ttl, then limit and amount per key.
 # Returns 0 when counted, else the 1-based index of the first counter without room.
 _BUDGET = """
 local ttl = tonumber(ARGV[1])
-if ARGV[2] ~= '1' then
-  for i, key in ipairs(KEYS) do
-    local used = tonumber(redis.call('GET', key) or '0')
-    if used + tonumber(ARGV[2 + 2 * i]) > tonumber(ARGV[1 + 2 * i]) then
-      return i
-    end
+for i, key in ipairs(KEYS) do
+  local used = tonumber(redis.call('GET', key) or '0')
+  if used + tonumber(ARGV[1 + 2 * i]) > tonumber(ARGV[2 * i]) then
+    return i
   end
 end
 for i, key in ipairs(KEYS) do
-  redis.call('INCRBY', key, tonumber(ARGV[2 + 2 * i]))
+  redis.call('INCRBY', key, tonumber(ARGV[1 + 2 * i]))
   redis.call('EXPIRE', key, ttl)
 end
 return 0
@@ -103,15 +101,14 @@ def seoul_day(now: float | None = None) -> str:
     return datetime.fromtimestamp(time.time() if now is None else now, SEOUL).strftime("%Y%m%d")
 
 
-def charge(counters: list[Counter], *, force: bool = False) -> Counter | None:
+def charge(counters: list[Counter]) -> Counter | None:
     """Add each counter's amount to today's (Seoul) count if every one stays within its limit;
-    otherwise count nothing and return the first counter without room. ``force`` counts without
-    checking (messages that must go whatever the budget says)."""
+    otherwise count nothing and return the first counter without room."""
     if not counters:
         return None
     day = seoul_day()
     keys = [_key(f"throttle_{counter.name}:{day}") for counter in counters]
-    args: list[object] = [2 * 86400, "1" if force else "0"]
+    args: list[object] = [2 * 86400]
     for counter in counters:
         args += [counter.limit, counter.amount]
     full = _client().eval(_BUDGET, len(keys), *keys, *args)

@@ -8,11 +8,17 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from alerts.models import Alert, Trip
-from guardians.models import Citizen, Guardian
+from guardians.models import Citizen, Guardian, decline_digest
 
 
 def make_guardian(citizen: Citizen, phone: str = "01022223333", name: str = "보호자") -> Guardian:
-    return Guardian.objects.create(citizen=citizen, name=name, phone=phone, decline_token=f"tok-{phone}")
+    return Guardian.objects.create(citizen=citizen, name=name, phone=phone,
+                                   decline_token=decline_digest(f"tok-{phone}"))
+
+
+def decline_path(guardian: Guardian) -> str:
+    """The link in the guardian's SMS (``make_guardian``'s token; only its digest is stored)."""
+    return f"/g/decline/tok-{guardian.phone}/"
 
 
 def make_trip(citizen: Citizen, **fields: object) -> Trip:

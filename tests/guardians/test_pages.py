@@ -12,7 +12,7 @@ from alerts.models import AlertLocation, AlertStatus, TripStatus
 from guardians.models import Guardian
 from guardians.pages import given_name
 from guardians.tracking import resolve_tracking_token, tracking_token, tracking_url
-from tests.guardians.helpers import make_alert, make_guardian, make_trip
+from tests.guardians.helpers import decline_path, make_alert, make_guardian, make_trip
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_decline_get_shows_korean_confirm_page_and_changes_nothing(client, citizen) -> None:
     guardian = make_guardian(citizen)
-    response = client.get(f"/g/decline/{guardian.decline_token}/")
+    response = client.get(decline_path(guardian))
     assert response.status_code == 200
     html = response.content.decode()
     assert "홍길동" in html and "보호자 지정 거절" in html and 'method="post"' in html
@@ -31,7 +31,7 @@ def test_decline_get_shows_korean_confirm_page_and_changes_nothing(client, citiz
 
 def test_decline_post_declines_and_is_idempotent(client, citizen) -> None:
     guardian = make_guardian(citizen)
-    url = f"/g/decline/{guardian.decline_token}/"
+    url = decline_path(guardian)
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == url
     guardian.refresh_from_db()
@@ -48,7 +48,7 @@ def test_decline_post_needs_csrf_token(citizen) -> None:
     from django.test import Client
 
     guardian = make_guardian(citizen)
-    assert Client(enforce_csrf_checks=True).post(f"/g/decline/{guardian.decline_token}/").status_code == 403
+    assert Client(enforce_csrf_checks=True).post(decline_path(guardian)).status_code == 403
 
 
 def test_unknown_decline_token_is_404(client) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alerts.models import AlertLocation, AlertStatus, Disclosure, TripLocation, TripStatus
 from guardians.models import Guardian, TrackingView
-from guardians.tracking import TRAIL_POINTS, VIEW_PURPOSE, tracking_token
+from guardians.tracking import TRAIL_POINTS, VIEW_PURPOSE, VIEW_SESSION_GAP, tracking_token
 from tests.guardians.conftest import client_for
 from tests.guardians.helpers import make_alert, make_guardian, make_trip
 
@@ -179,11 +179,16 @@ def test_admin_action_revokes_the_guardians_links(client, admin_client, citizen)
 
 # --- disclosures ----------------------------------------------------------------------------------
 
-def test_each_opening_is_a_disclosure_and_polls_are_counted_on_it(client, citizen) -> None:
+def test_each_viewing_session_is_a_disclosure_and_polls_are_counted_on_it(client, citizen) -> None:
     guardian, trip, token = trip_link(citizen, last_location=HERE, last_location_at=timezone.now())
     page, position = urls(token)
-    first = client.get(page).content.decode()
-    second = client.get(page).content.decode()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        first = client.get(page).content.decode()
+        for _ in range(5):  # reloads within the session: the same opening, no new disclosure
+            assert client.get(page).status_code == 200
+        assert Disclosure.objects.filter(purpose=VIEW_PURPOSE).count() == 1
+        traveller.shift(VIEW_SESSION_GAP + timedelta(seconds=1))  # after a pause: a new session
+        second = client.get(page).content.decode()
     rows = list(Disclosure.objects.filter(purpose=VIEW_PURPOSE).order_by("id"))
     assert len(rows) == 2
     assert {(r.recipient_kind, r.recipient, r.trip_id, r.alert_id, r.citizen_id) for r in rows} == {

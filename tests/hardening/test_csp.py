@@ -18,7 +18,7 @@ from guardians.tracking import tracking_token
 from hwaseong_safety.csp import REPORT_ONLY_WARNING, build_policy, header_value, parse_extra
 from operators.models import Role, User
 from tests.factories import make_center
-from tests.guardians.helpers import make_guardian, make_trip
+from tests.guardians.helpers import decline_path, make_guardian, make_trip
 from tests.test_settings import _manage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def pages(db) -> dict[str, tuple[Client, str]]:
         "camera change": (as_admin, f"/admin/cameras/camera/{camera.pk}/change/"),
         "camera import": (as_admin, "/admin/cameras/camera/import/"),
         "tracking": (anonymous, f"/t/{tracking_token(guardian, trip=trip)}/"),
-        "decline": (anonymous, f"/g/decline/{guardian.decline_token}/"),
+        "decline": (anonymous, decline_path(guardian)),
     }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
+from guardians.models import decline_digest
 from guardians.tracking import tracking_token
 from hwaseong_safety.logscrub import ScrubTokens, scrub
 from tests.guardians.helpers import make_guardian, make_trip
@@ -39,7 +40,7 @@ def tokens(db) -> tuple[str, str]:
 
     citizen = Citizen.objects.create(phone="01012340000", name="홍길동")
     guardian = make_guardian(citizen, phone="01012340001")
-    guardian.decline_token = "decline-secret-token-0123456789abcdef"
+    guardian.decline_token = decline_digest("decline-secret-token-0123456789abcdef")
     guardian.save()
     return tracking_token(guardian, trip=make_trip(citizen)), "decline-secret-token-0123456789abcdef"
 

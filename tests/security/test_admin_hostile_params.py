@@ -44,4 +44,9 @@ def test_no_admin_list_500s_on_hostile_parameters(admin_client, rf, model):
             response = admin_client.get(url, {name: value})
             if response.status_code >= 500 or response.status_code not in (200, 302, 400, 403, 404):
                 failures.append((name, value[:12], response.status_code))
+    for pk in (HUGE, "-" + HUGE, "1e309"):  # an object's own pages with an absurd id
+        for page in ("change", "history", "delete"):
+            response = admin_client.get(url + f"{pk}/{page}/")
+            if response.status_code >= 500:
+                failures.append((page, pk[:12], response.status_code))
     assert failures == []

@@ -301,3 +301,16 @@ def test_trip_locations_with_absurd_numbers_or_nul_are_400(city, fix):
 def test_nul_in_text_fields_is_400(name):
     response = APIClient().post("/api/v1/app/register", {"phone": ASCII, "name": name}, format="json")
     assert response.status_code == 400 and nothing_stored()
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/api/v1/alerts/{huge}/"), ("get", "/api/v1/trips/{huge}/"),
+    ("post", "/api/v1/alerts/{huge}/locations/"),
+    ("post", "/api/v1/trips/{huge}/arrive"), ("delete", "/api/v1/guardians/{huge}/"),
+])
+def test_huge_ids_in_app_paths_are_404(city, method, path):
+    user = make_app_user(guardian=False)
+    url = path.format(huge="9" * 40)
+    body = {"locations": [loc(INSIDE_HWASEONG)]} if method == "post" else None
+    response = getattr(user.client, method)(url, body, format="json")
+    assert response.status_code == 404, (url, response.status_code)

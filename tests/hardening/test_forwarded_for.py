@@ -1,0 +1,92 @@
+"""Issue 16, point 11: X-Forwarded-For is trusted only as NUM_PROXIES says.
+
+uvicorn trusts proxy headers from 127.0.0.1 by default and rewrites the client address before
+Django sees it, so a spoofed header became the access record's IP and the throttle key. The
+Procfile's server runs with ``--no-proxy-headers``; Django reads the header itself, as far as
+NUM_PROXIES goes (operators.audit.client_ip). The server is started here from the Procfile's own
+command line, so the test breaks if the flag goes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIRequestFactory
+
+from guardians.throttles import RegisterIPThrottle
+from operators.audit import client_ip
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def web_command(port: int) -> list[str]:
+    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    words = line.removeprefix("web:").split()
+    assert words[0] == ".venv/bin/uvicorn"
+    defaults = {"HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1"}
+    words = [re.sub(r"\$\{(\w+):-[^}]*\}", lambda m: defaults[m.group(1)], word) for word in words[1:]]
+    return [sys.executable, "-m", "uvicorn", *words]
+
+
+@pytest.fixture
+def procfile_server(transactional_db: None) -> Iterator[str]:
+    from tests.browser.test_console import database_url, free_port
+
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": database_url(),
+           "THROTTLE_REGISTER_IP": "3/hour", "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(web_command(port), cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the Procfile's web server did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def register(url: str, phone: str, forwarded: str) -> int:
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": forwarded}
+    request = urllib.request.Request(f"{url}/api/v1/app/register", method="POST", headers=headers,
+                                     data=json.dumps({"phone": phone, "name": "a"}).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_served_app_ignores_a_spoofed_forwarded_for(procfile_server) -> None:
+    codes = [register(procfile_server, f"0105555000{n}", f"198.51.100.{n}") for n in range(4)]
+    assert codes == [202, 202, 202, 429]  # one client, whatever address it claims
+
+
+def test_throttles_and_the_access_log_read_the_header_only_as_num_proxies_says(settings) -> None:
+    request = APIRequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+    assert client_ip(request) == "10.0.0.1" == RegisterIPThrottle().get_ident(request, None)
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    assert client_ip(request) == "192.0.2.7" == RegisterIPThrottle().get_ident(request, None)  # our proxy's
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
+    assert client_ip(request) == "6.6.6.6" == RegisterIPThrottle().get_ident(request, None)
