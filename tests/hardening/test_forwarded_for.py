@@ -39,8 +39,18 @@ def web_command(port: int) -> list[str]:
 
 @pytest.fixture
 def procfile_server(transactional_db: None) -> Iterator[str]:
+    from django.core.cache import cache
+    from django.db import connection
+
     from tests.browser.test_console import database_url, free_port
 
+    # The server's cache prefix names the test database (tests/settings.py), not ours: clear its
+    # throttle counters, which an earlier run on this machine may have left in the window.
+    client = cache._cache.get_client(write=True)
+    pattern = f"hwaseong-test-{connection.settings_dict['NAME']}:*throttle_*"
+    keys = list(client.scan_iter(match=pattern, count=10_000))
+    if keys:
+        client.delete(*keys)
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": database_url(),
            "THROTTLE_REGISTER_IP": "3/hour", "LOG_LEVEL": "WARNING"}
