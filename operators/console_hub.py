@@ -26,6 +26,7 @@ from operators import presence
 from operators.console_push import ALL_VIEW, Built, _encode, _message_centers, build_push
 from operators.console_sessions import LiveSession, live_sessions
 from operators.models import Center, User
+from operators.signals import staff_group
 
 if TYPE_CHECKING:
     from operators.consumers import ConsoleConsumer
@@ -97,6 +98,7 @@ class Hub:
         self.seen: dict[tuple, float] = {}  # events already handed out (one copy per group arrives)
         self.joined_at = 0.0  # loop time the groups were last joined (GROUP_REFRESH_S)
         self.rejoin = False  # Redis failed: join the groups again as soon as it answers
+        self.rechecks: set[asyncio.Task] = set()  # staff changes being re-read (kept referenced)
 
     async def join(self, consumer: ConsoleConsumer, layer: object) -> None:
         self.consumers.add(consumer)
@@ -108,7 +110,9 @@ class Hub:
                 # The default prefix: channels_redis reads every process-local channel of one prefix
                 # in one loop; a prefix of our own would block the consumers' receive (tried).
                 self.layer, self.channel, self.groups = layer, await layer.new_channel(), {}
-            for group in consumer.alert_groups:
+            # The user's staff group too: a change of the user (deactivated, logged out) then arrives
+            # on this channel before any alert event published after it, and holds its pushes.
+            for group in [*consumer.alert_groups, staff_group(consumer.user.pk)]:
                 if not self.groups.get(group):
                     await layer.group_add(group, self.channel)
                 self.groups.setdefault(group, set()).add(consumer)
@@ -148,6 +152,8 @@ class Hub:
                     await self.alert_event(message)
                 elif message.get("type") == "presence.changed":
                     self.presence_changed(message.get("center"))
+                elif message.get("type") == "staff.changed":
+                    self.staff_changed(message)
             except asyncio.CancelledError:
                 raise
             except Exception:  # one bad event must not stop the process's pushes
@@ -176,6 +182,20 @@ class Hub:
         for result in results:
             if isinstance(result, Exception):  # a socket closing meanwhile
                 logger.debug("console push not delivered: %r", result)
+
+    def staff_changed(self, message: dict) -> None:
+        """operators.signals: a user was saved or logged out. Read here in the order it was sent
+        among the alert events: the user's consoles hold their pushes from now until the user is
+        re-read, so no push sent after the change reaches a user it cut off. The re-read runs in a
+        task of its own: it may leave and join the hub's groups, which can end this reader."""
+        user_id = message.get("user")
+        consumers = list(self.groups.get(staff_group(user_id), ())) if isinstance(user_id, int) else []
+        loop = asyncio.get_running_loop()
+        for consumer in consumers:
+            consumer.hold()
+            task = loop.create_task(consumer.staff_changed(message))
+            self.rechecks.add(task)
+            task.add_done_callback(self.rechecks.discard)
 
     def announce(self, layer: object, code: str) -> None:
         """Tell the consoles that see ``code`` that presence changed: at most once a second per

@@ -32,7 +32,6 @@ from operators.console_outbox import Outbox
 from operators.console_push import ALL_VIEW, Built, Viewer, _encode
 from operators.console_sessions import LiveSession, live_sessions, session_digest, session_holds
 from operators.models import User
-from operators.signals import staff_group
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +43,11 @@ CLOSE_LAGGING = 4408  # fell too far behind: reconnect at once (a snapshot bring
 class ConsoleConsumer(AsyncJsonWebsocketConsumer):
     user: User | None = None
     viewer: Viewer | None = None
-    joined: tuple[str, ...] = ()
     presence_code: str | None = None
     heartbeat: asyncio.Task | None = None
     outbox: Outbox | None = None
     session_key: str | None = None
+    holds = 0  # staff changes being re-read (hold, staff_changed)
     closer: asyncio.Task | None = None
     cut_off = False
     cleaned = False
@@ -196,24 +195,34 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         if text is not None:
             await self.send_text(text)
 
+    def hold(self) -> None:
+        """Keep pushes back until staff_changed has re-read the user: each hold is released by
+        the staff_changed it was taken for (the hub takes it when the change is read)."""
+        self.holds += 1
+        if self.held is None:
+            self.held = []
+
     async def staff_changed(self, message: dict) -> None:
         """operators.signals: this user was saved, or logged out somewhere; re-read them now, not
         at the next re-check. A logout names the session it ended (a digest, not the key)."""
-        if self.cut_off or self.user is None:
-            return
-        if self.session_key and message.get("session") == session_digest(self.session_key):
-            self._cut_off(CLOSE_UNAUTHENTICATED)
-            return
         # Pushes wait until the user is re-read: one for someone who just lost their role must not
         # get out while the read is under way.
-        self.held = self.held if self.held is not None else []
+        if self.holds == 0:
+            self.hold()
         try:
+            if self.cut_off or self.user is None:
+                return
+            if self.session_key and message.get("session") == session_digest(self.session_key):
+                self._cut_off(CLOSE_UNAUTHENTICATED)
+                return
             user, session = await read_db(_user_and_session)(self.user.pk, self.session_key)
             await self.recheck(user, session)
         finally:
-            held, self.held = self.held, None
-            for text in held or ():
-                await self.send_text(text)
+            self.holds -= 1
+            if self.holds == 0:
+                held, self.held = self.held, None
+                for text in held or ():
+                    await self.send_text(text)
 
     async def recheck(self, user: User | None, session: LiveSession | None) -> None:
         """Cut off a user who may no longer open the console or whose session ended (logout,
@@ -245,26 +254,18 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         return [ALL_CENTERS_GROUP] if viewer.sees_all else [center_group(c) for c in viewer.seq_codes]
 
     async def _join(self) -> None:
-        # The alert groups are joined by the process's hub, once for all its consoles; the socket's
-        # own channel hears only what is for this user.
-        self.joined = (staff_group(self.user.pk),)
-        for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        # The alert groups and the user's staff group are joined by the process's hub, once for all
+        # its consoles: a staff change is then read in order with the alert events.
         await hub().join(self, self.channel_layer)
 
     async def _leave_groups(self) -> None:
-        joined, self.joined = self.joined, ()
         await hub().leave(self)
-        for group in joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(presence.HEARTBEAT_S)
             try:
                 await presence.touch(self.presence_code, self.user.pk, self.channel_name)
-                for group in self.joined:  # see GROUP_REFRESH_S
-                    await self.channel_layer.group_add(group, self.channel_name)
             except Exception:  # a Redis blip: try again next beat
                 logger.warning("console presence: heartbeat of %s failed", self.user.pk, exc_info=True)
 

@@ -60,5 +60,5 @@ def _tell(user_id: int, session: str | None = None) -> None:
 
 
 async def _send(layer: object, user_id: int, session: str | None = None) -> None:
-    message = {"type": "staff.changed"} | ({"session": session} if session else {})
+    message = {"type": "staff.changed", "user": user_id} | ({"session": session} if session else {})
     await asyncio.wait_for(layer.group_send(staff_group(user_id), message), timeout=SEND_TIMEOUT_S)
