@@ -37,6 +37,12 @@ class Env:
             return None
         return value.strip()
 
+    def renamed(self, old: str, new: str) -> None:
+        """A setting that was renamed: its old name set is an error, not silently ignored (it
+        would leave the default in force where the operator meant to change it)."""
+        if self._raw(old) is not None:
+            raise ImproperlyConfigured(f"{old} was renamed to {new}: set {new} instead")
+
     def str(self, name: str, default: str) -> str:
         value = self._raw(name)
         return default if value is None else value

@@ -415,6 +415,7 @@ CONTENT_SECURITY_POLICY = build_policy(
 # pair or address for LOGIN_LOCKOUT_SECONDS; failures of one username from anywhere alert the
 # supervisors and refuse it from addresses where it never logged in. The address limit is higher
 # than the pair's: a whole center's operators share one NAT address.
+env.renamed("LOGIN_LOCKOUT_USERNAME_ATTEMPTS", "LOGIN_LOCKOUT_PAIR_ATTEMPTS")
 LOGIN_LOCKOUT_PAIR_ATTEMPTS = env.int("LOGIN_LOCKOUT_PAIR_ATTEMPTS", 5, min_value=1)
 LOGIN_LOCKOUT_IP_ATTEMPTS = env.int("LOGIN_LOCKOUT_IP_ATTEMPTS", 20, min_value=1)
 LOGIN_LOCKOUT_USERNAME_ALERT_ATTEMPTS = env.int("LOGIN_LOCKOUT_USERNAME_ALERT_ATTEMPTS", 50, min_value=1)

@@ -54,6 +54,12 @@ def test_bad_debug_value_stops_the_server_from_starting() -> None:
     assert "DEBUG='yes' is not a boolean" in result.stderr
 
 
+def test_a_renamed_setting_stops_the_server_with_its_new_name() -> None:
+    result = _manage("check", LOGIN_LOCKOUT_USERNAME_ATTEMPTS="5")
+    assert result.returncode != 0
+    assert "LOGIN_LOCKOUT_USERNAME_ATTEMPTS was renamed to LOGIN_LOCKOUT_PAIR_ATTEMPTS" in result.stderr
+
+
 def test_production_mode_requires_a_secret_key() -> None:
     result = _manage("check", HWASEONG_MODE="production", ALLOWED_HOSTS="safety.example.org")
     assert result.returncode != 0

@@ -140,7 +140,7 @@ def test_every_field_of_a_fix_is_stored_and_a_late_batch_moves_nothing(app, cent
 @pytest.mark.django_db
 @pytest.mark.parametrize("locations", [
     [{"latitude": "NaN", "longitude": 126.87}],
-    [loc(HOME, recorded_at=(timezone.now() + timedelta(minutes=10)).isoformat())],
+    [loc(HOME, recorded_at=(timezone.now() + timedelta(days=1)).isoformat())],
     [loc(INSIDE_ANSAN)] * 101,
 ])
 def test_bad_trip_locations_store_nothing(app, centers, locations):
