@@ -12,6 +12,7 @@ from django.utils import timezone
 from alerts.dispatch import config
 from alerts.models import Alert, AlertKind, Escalation
 from alerts.status import location_age_s
+from cameras.describe import readable_name
 from cameras.models import Camera
 
 PAYLOAD_VERSION = 1
@@ -48,11 +49,30 @@ def _cameras(alert: Alert) -> list[Camera]:
         alert.location, limit=config.nearest_cameras(), radius=settings.NEAREST_CAMERAS_RADIUS_METERS)
 
 
-def _camera(camera: Camera) -> dict:
+def _ranks(cameras: list[Camera]) -> dict[int, int]:
+    """Each unnumbered camera's rank among the unnumbered cameras of its agency at its address,
+    by id: the rank the console names it by (cameras/nearby.py, cameras.describe.readable_name)."""
+    keys = {(c.agency, c.road_address, c.lot_address) for c in cameras if not c.management_number}
+    if not keys:
+        return {}
+    rows = (Camera.objects.filter(management_number="", agency__in={k[0] for k in keys},
+                                  road_address__in={k[1] for k in keys}, lot_address__in={k[2] for k in keys})
+            .order_by("pk").values_list("pk", "agency", "road_address", "lot_address"))
+    ranks: dict[int, int] = {}
+    counts: dict[tuple, int] = {}
+    for pk, *key in rows:
+        counts[tuple(key)] = counts.get(tuple(key), 0) + 1
+        ranks[pk] = counts[tuple(key)]
+    return ranks
+
+
+def _camera(camera: Camera, ranks: dict[int, int]) -> dict:
     # RTSP stays out: its URLs often carry the recorder's credentials, and agencies view HLS/MJPEG.
     bearing = None if camera.azimuth is None else round(math.degrees(camera.azimuth) % 360, 1)
     return {
         "id": camera.pk, "management_number": camera.management_number, "address": camera.address,
+        "name": readable_name(camera.management_number, camera.address, ranks.get(camera.pk),
+                              camera.agency, camera.pk),
         "latitude": camera.location.y, "longitude": camera.location.x,
         "distance_m": round(camera.distance.m, 1), "bearing_deg": bearing, "status": camera.status,
         "has_ptz": camera.has_ptz,
@@ -86,6 +106,7 @@ def build_payload(escalation: Escalation) -> dict:
     # An alert outside every linked city has no center: the operator's own center is the sender.
     center = alert.center or getattr(operator, "center", None)
     cameras = _cameras(alert)
+    ranks = _ranks(cameras)
     return {
         "version": PAYLOAD_VERSION,
         "escalation_id": escalation.pk,
@@ -101,7 +122,7 @@ def build_payload(escalation: Escalation) -> dict:
         "person": {"name": citizen.name, "phone": citizen.phone, "do_not_call": alert.is_duress},
         "reason": escalation.reason,
         "notes": _notes(alert),
-        "cameras": [_camera(camera) for camera in cameras],
+        "cameras": [_camera(camera, ranks) for camera in cameras],
         "center": {"code": center.code, "name": center.name, "phone": center.phone} if center else None,
         "operator": {"name": _name(operator)},
         "requested_at": escalation.created_at.isoformat(),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from alerts.dispatch.delivery import attempt_delivery, backoff_s
 from alerts.dispatch_tasks import deliver_escalation, redeliver_due_escalations
 from alerts.models import AlertEvent, Disclosure, Escalation
+from cameras.nearby import nearest_camera_rows
 from tests.dispatch.conftest import SECRETS, camera_near, escalate, sign
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,9 @@ def test_a_delivery_is_signed_keyed_and_carries_what_a_dispatcher_needs(fake, es
     assert payload["reason"] == "비명 청취"
     assert [n["text"] for n in payload["notes"]] == ["통화 중 비명"]
     [camera] = payload["cameras"]
+    # Named as the console names it (the real data has no management numbers: never the id alone).
+    console = {row["id"]: row["name"] for row in nearest_camera_rows(126.87, 37.17, limit=10)}
+    assert camera["name"] == console[camera["id"]] and camera["name"] != str(camera["id"])
     assert camera["streams"] == {"hls": "https://cams.example/1/index.m3u8", "mjpeg": None,
                                  "snapshot": "https://cams.example/1/latest.jpg"}
     assert camera["distance_m"] < 50
