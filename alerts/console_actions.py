@@ -180,10 +180,9 @@ def do_escalate_alert(
         escalations = Escalation.objects.bulk_create(
             Escalation(alert=alert, agency=agency, reason=reason, requested_by=user,
                        repeat_reason=repeat_reason if agency in asked else "",
-                       delivery_status=DeliveryStatus.PENDING if dispatch_config.endpoint(agency)
-                       else DeliveryStatus.NOT_LINKED, next_attempt_at=now,
-                       alarm_at=None if dispatch_config.endpoint(agency) else now)
-            for agency in agencies
+                       delivery_status=DeliveryStatus.PENDING if linked else DeliveryStatus.NOT_LINKED,
+                       next_attempt_at=now, alarm_at=None if linked else now)
+            for agency, linked in ((a, bool(dispatch_config.endpoint(a))) for a in agencies)
         )
         if alert.status in (AlertStatus.RECEIVED, AlertStatus.CLAIMED):
             alert.status = AlertStatus.ACKNOWLEDGED  # the center is on it; "dispatched" once reached

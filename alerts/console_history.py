@@ -111,7 +111,7 @@ def history(request: HttpRequest) -> HttpResponse:
     rows = [{"alert": a, "away": a.pk in away, "disposition": names.get(a.disposition, a.disposition)}
             for a in page]
     record_access(request, AccessAction.ALERT_HISTORY, subject_citizen_id=None, target="console:history",
-                  detail={"alerts": [a.pk for a in page], "from": data["date_from"].isoformat(),
+                  detail={"alerts": shown, "from": data["date_from"].isoformat(),
                           "to": data["date_to"].isoformat(), "outcome": data.get("outcome") or "",
                           "searched": bool(data.get("q")), "page": page.number})
     return render(request, "console/history.html", {

@@ -32,7 +32,6 @@ from alerts.timeline import record_event
 NOT_LINKED, FAILED, OVERDUE = "not_linked", "failed", "overdue"
 # Statuses a reached agency moves on to "dispatched"; a finished alert is never reopened by one.
 BEFORE_DISPATCH = (AlertStatus.RECEIVED, AlertStatus.CLAIMED, AlertStatus.ACKNOWLEDGED)
-AGENCY_NUMBERS = {"police": "112", "fire": "119"}
 
 
 def problem(escalation: Escalation) -> str | None:

@@ -8,6 +8,7 @@ number) runs on the normalised form only, so '０１０…' and '010…' are the
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import phonenumbers
@@ -44,6 +45,11 @@ def normalize_mobile(raw: str) -> str:
     if not _MOBILE.match(national):
         raise InvalidPhone(raw)
     return national
+
+
+def digest(phone: str) -> str:
+    """A stable key for a number where the number itself must not be stored (Redis keys)."""
+    return hashlib.sha256(phone.encode()).hexdigest()[:32]
 
 
 def mask(phone: str) -> str:

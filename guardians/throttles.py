@@ -8,14 +8,13 @@ counts per citizen. Fails open: Redis away must never stop an SOS; it is logged.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from guardians.phones import InvalidPhone, normalize_mobile
+from guardians.phones import InvalidPhone, digest, normalize_mobile
 from hwaseong_safety import ratelimit
 from operators.audit import client_ip
 
@@ -71,7 +70,7 @@ class PhoneRateThrottle(AtomicRateThrottle):
     def get_ident(self, request: Request, view: object) -> str | None:
         phone = _body_phone(request)
         # A digest, not the number: no personal data in Redis keys.
-        return None if phone is None else hashlib.sha256(phone.encode()).hexdigest()[:32]
+        return None if phone is None else digest(phone)
 
 
 class IPRateThrottle(AtomicRateThrottle):

@@ -43,7 +43,7 @@ def _origin_tuple(scheme: str, netloc: str) -> tuple[str, str, int] | None:
 def _site_scheme(scope: dict) -> str:
     if scope.get("scheme") == "wss":
         return "https"
-    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    proxy = settings.SECURE_PROXY_SSL_HEADER
     if proxy:
         name, value = proxy
         header = name.removeprefix("HTTP_").lower().replace("_", "-").encode()

@@ -61,6 +61,14 @@ class CenterAdmin(admin.ModelAdmin):
         return False
 
 
+def _actor_power(request: HttpRequest) -> staff_power.Power:
+    """The acting user's power, read once per request: one change page asks for it several times
+    (change, delete and password permissions, the form)."""
+    if not hasattr(request, "_staff_power"):
+        request._staff_power = staff_power.account_power(request.user)
+    return request._staff_power
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     """Staff accounts. Who may change whose account is operators/staff_power.py's rule, enforced
@@ -80,7 +88,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     list_select_related = ("center",)
 
     def _may_handle(self, request: HttpRequest, obj: User) -> bool:
-        return staff_power.account_power(request.user).includes(staff_power.account_power(obj))
+        return _actor_power(request).includes(staff_power.account_power(obj))
 
     def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         allowed = super().has_change_permission(request, obj)
@@ -101,7 +109,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     def get_form(self, request: HttpRequest, obj: User | None = None, change: bool = False,
                  **kwargs: object) -> type:
         base = super().get_form(request, obj, change=change, **kwargs)
-        actor = staff_power.account_power(request.user)
+        actor = _actor_power(request)
 
         class PowerCheckedForm(_PowerCheckedForm, base):
             pass

@@ -9,7 +9,6 @@ are never charged nor refused: their causes are throttled instead (docs/sms.md).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter as Tally
 
@@ -17,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import Throttled
 
+from guardians.phones import digest
 from hwaseong_safety import ratelimit
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class SmsBudgetExceeded(Throttled):
 
 
 def _number_key(phone: str) -> str:
-    return "sms_number:" + hashlib.sha256(phone.encode()).hexdigest()[:32]  # no numbers in Redis keys
+    return "sms_number:" + digest(phone)  # no numbers in Redis keys
 
 
 def charge(citizen_id: int | None, numbers: list[str]) -> None:

@@ -196,7 +196,7 @@
       : Promise.resolve(null);
     fromAlert.then(function (camera) {
       if (camera) { putOnWall(camera); return; }
-      nearest(latlng.lat, latlng.lng, 20, 5).then(function (far) {
+      return nearest(latlng.lat, latlng.lng, 20, 5).then(function (far) {
         if (!far) return;
         // Asked from the camera's own spot: what it says about direction and view is not about
         // the alert, so it is left unknown rather than wrong.
@@ -205,6 +205,10 @@
         far.in_view = null;
         putOnWall(far);
       });
+    }).catch(function () {
+      // The camera did not reach the wall: say so where actions report their failures.
+      var error = document.getElementById("action-error");
+      if (error) error.textContent = HS.format(HS.label("failed"), { detail: HS.label("offline") });
     });
   }
 
