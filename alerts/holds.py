@@ -19,13 +19,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alerts.events import publish_alert_event
 from alerts.models import Alert, AlertStatus, Escalation
 from alerts.timeline import record_event
+from console.realtime.publish import publish_alert_event
 from operators.audit import model_target, record_access
 from operators.models import AccessAction
 
-# Closing dispositions that hold the alert's trail (alerts/console_serializers.py DISPOSITIONS).
+# Closing dispositions that hold the alert's trail (console/api/serializers.py DISPOSITIONS).
 HOLD_DISPOSITIONS = ("crime", "fire_disaster")
 ENDED = (AlertStatus.CLOSED, AlertStatus.CANCELLED)
 REASON_MIN, REASON_MAX = 5, 500

@@ -156,7 +156,7 @@ class Alert(models.Model):
     hold_release_reason = models.CharField(_("reason for the release"), max_length=500, blank=True)
     # Requests to 112/119 that did not reach the agency (not linked, failed, or no answer in time)
     # and that nobody has reported by phone yet: [{"escalation", "agency", "problem"}]. Kept on the
-    # row (alerts/escalation_alarm.py) so that every queue row and push carries the alarm.
+    # row (alerts/dispatch/alarm.py) so that every queue row and push carries the alarm.
     dispatch_alarm = models.JSONField(_("phone the agency"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

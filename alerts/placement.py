@@ -8,8 +8,8 @@ from django.contrib.gis.geos import Point
 
 from guardians.models import Citizen
 from operators.centers import host_center
+from operators.jurisdiction import NoCentersConfigured, Routing, route_point
 from operators.models import Center
-from operators.routing import NoCentersConfigured, Routing, route_point
 from places.address import NO_ADDRESS, Address, describe
 
 

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from alerts.actions import OPEN_STATUSES
-from alerts.events import publish_alert_event
+from alerts.actions.sos import OPEN_STATUSES
+from alerts.actions.trips import do_mark_trip_overdue
 from alerts.models import Alert, AlertEvent, Trip, TripStatus
 from alerts.timeline import record_event
-from alerts.trip_actions import do_mark_trip_overdue
+from console.realtime.publish import publish_alert_event
 
 logger = logging.getLogger(__name__)
 

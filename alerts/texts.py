@@ -68,7 +68,7 @@ CANCELLED_OBJECTS = {"sos": "긴급신고를", "overdue_trip": "귀가 지연 �
 
 
 def alert_cancelled_body(alert: Alert) -> str:
-    """After the citizen's own cancel (never a duress one: alerts.actions). No link, no place."""
+    """After the citizen's own cancel (never a duress one: alerts.actions.sos). No link, no place."""
     what = CANCELLED_OBJECTS.get(alert.kind, "긴급신고를")
     at = seoul_time(alert.cancelled_at or alert.updated_at)
     return (f"{PREFIX} {alert.citizen.name}님이 {at}에 앱에서 {what} 직접 취소했습니다. "

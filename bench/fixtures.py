@@ -66,9 +66,9 @@ def phones(count: int) -> list[tuple[int, str]]:
 def centers() -> int:
     """The 18 linked centers with the synthetic boundaries the demo uses (about 1,900 vertices for
     the largest): real rows for the API's select_related("center") to carry."""
+    from demo.synthetic import synthetic_boundaries
     from operators.centers import save_centers
     from operators.models import Center
-    from operators.synthetic import synthetic_boundaries
 
     if not Center.objects.exists():
         save_centers(synthetic_boundaries())

@@ -71,18 +71,18 @@ def summarise(raw: Path, top: int = 12, marks: tuple[str, ...] = (REQUEST_MARK,)
 
 # Scenario 4: where a console push's time goes: the one build per event and process (on the
 # process's shared sync thread), then the hand-out to every console of the process.
-CONSOLE_MARKS = ("operators/consumers.py", "operators/console_hub.py", "operators/console_push.py",
+CONSOLE_MARKS = ("console/realtime/consumer.py", "console/realtime/hub.py", "console/realtime/push.py",
                  "channels/", "channels_redis/", "websockets/")
 CONSOLE_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("build_push: read and encode the event once per process (sync thread)",
-     ("build_push (operators/console_push.py",)),
+     ("build_push (console/realtime/push.py",)),
     ("  SQL round trips (psycopg)", ("psycopg/",)),
     ("  serializers (one per process: to_representation)",
      ("to_representation (rest_framework/serializers.py",)),
     ("  checking a pooled connection out and in", ("psycopg_pool/", "django/db/backends/postgresql/base.py")),
-    ("presence (operators/presence.py)", ("operators/presence.py",)),
+    ("presence (console/realtime/presence.py)", ("console/realtime/presence.py",)),
     ("channel layer (channels_redis)", ("channels_redis/",)),
     ("websocket send (uvicorn, websockets)", ("websockets/", "uvicorn/protocols/websockets/")),
     ("JSON encoding", ("json/encoder.py",)),
 )
-CONSOLE_INNER = "build_push (operators/console_push.py"
+CONSOLE_INNER = "build_push (console/realtime/push.py"

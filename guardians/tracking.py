@@ -39,7 +39,7 @@ TRIP_STATUS_KO = {
     TripStatus.OVERDUE: "도착 예정 시간 초과",
     TripStatus.ENDED: "귀가 종료",
 }
-ALERT_STATUS_KO = {  # "dispatched" only once an agency has the case (alerts/escalation_alarm.py)
+ALERT_STATUS_KO = {  # "dispatched" only once an agency has the case (alerts/dispatch/alarm.py)
     AlertStatus.RECEIVED: "긴급 신고 접수",
     AlertStatus.CLAIMED: "관제센터 확인 중",
     AlertStatus.ACKNOWLEDGED: "관제센터 확인",

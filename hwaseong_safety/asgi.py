@@ -21,8 +21,8 @@ django_asgi_app = get_sync_chain_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from console.realtime.urls import websocket_urlpatterns  # noqa: E402
 from hwaseong_safety.body_limits import AsgiBodyLimit  # noqa: E402
-from hwaseong_safety.routing import websocket_urlpatterns  # noqa: E402
 from hwaseong_safety.warmup import WarmUpLifespan  # noqa: E402
 from hwaseong_safety.ws_origin import SameOriginValidator  # noqa: E402
 

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "alerts",
     "guardians",
     "places",
+    "console",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +178,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 # Task modules outside the apps' tasks.py that autodiscovery would miss.
-CELERY_IMPORTS = ("alerts.dispatch_tasks",)
+CELERY_IMPORTS = ("alerts.dispatch.tasks",)
 # How often the SMS outbox is swept for rows whose task was lost (make chaos shortens it).
 SMS_SWEEP_SECONDS = env.int("SMS_SWEEP_SECONDS", 60, min_value=5, max_value=600)
 CELERY_BEAT_SCHEDULE = {
@@ -342,7 +344,7 @@ GUARDIAN_TRACKING_POLL_SECONDS = env.int("GUARDIAN_TRACKING_POLL_SECONDS", 10, m
 CONSOLE_RESYNC_SECONDS = env.int("CONSOLE_RESYNC_SECONDS", 30, min_value=5, max_value=600)
 # Messages one console's socket may fall behind by before it is cut off (close 4408; its browser
 # reconnects and gets a snapshot): a console that stops reading never holds the others
-# (operators/console_outbox.py).
+# (console/realtime/outbox.py).
 CONSOLE_SEND_QUEUE = env.int("CONSOLE_SEND_QUEUE", 500, min_value=10, max_value=100_000)
 # An alert nobody claimed for this many seconds alarms the supervisors.
 ALERT_CLAIM_TIMEOUT = env.int("ALERT_CLAIM_TIMEOUT", 30, min_value=5, max_value=3600)

@@ -72,7 +72,7 @@ def _templates() -> None:
 
 
 def _console() -> None:
-    from operators.console_push import prepare
+    from console.realtime.push import prepare
 
     prepare()
 

@@ -11,7 +11,6 @@ class OperatorsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from operators import signals  # noqa: F401 - connects the staff_changed receiver
         from operators.db_roles import after_migrate
 
         # Once per migrate (sent for this app after every migration ran): the app role's grants.

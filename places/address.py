@@ -1,7 +1,7 @@
 """A human address for a point: the 시·구·읍면동 that covers it and the nearest known road address
 with its distance, e.g. "화성시 남양읍 · 시청로201번길 5-14 부근 40 m".
 
-Computed once, in one statement, when an alert's position is set or moves (alerts/actions.py), and
+Computed once, in one statement, when an alert's position is set or moves (alerts/actions/sos.py), and
 stored on the alert: the queue, the detail, the guardian page, the SMS and the dispatch payload read
 it without asking again. The known addresses are the camera registry's (~10,000 sites): the GiST
 index on the cameras' location walks to the nearest ones (``<->``) and stops, as cameras/nearby.py

@@ -17,19 +17,19 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.utils import translation
 
-from cameras.demo import DEMO_STREAM_COUNT
-from cameras.management.commands.seed_demo import DEMO_PLACES, DEMO_STREAM_CAMERAS_PER_PLACE
 from cameras.models import Camera, Status
-from operators.centers import LINKED_BY_CODE
-from operators.demo_staff import DEMO_PASSWORD, demo_accounts
-from operators.models import Center, Role, User
-from operators.routing import route_point
-from operators.synthetic import (
+from demo.cameras import DEMO_STREAM_COUNT
+from demo.management.commands.seed_demo import DEMO_PLACES, DEMO_STREAM_CAMERAS_PER_PLACE
+from demo.staff import DEMO_PASSWORD, demo_accounts
+from demo.synthetic import (
     SYNTHETIC_AGENCY,
     SYNTHETIC_CAMERA_COUNT,
     synthetic_boundaries,
     synthetic_camera_rows,
 )
+from operators.centers import LINKED_BY_CODE
+from operators.jurisdiction import route_point
+from operators.models import Center, Role, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -2,6 +2,7 @@
 
 ``config`` reads the settings, ``signing`` makes and checks the HMAC headers both ways,
 ``payload`` builds what the agency receives, ``delivery`` makes one signed attempt and records it,
-``callbacks`` applies the agencies' signed status updates. The Celery tasks are in
-alerts.dispatch_tasks, the callback endpoint in alerts.dispatch_views (docs/dispatch.md).
+``callbacks`` applies the agencies' signed status updates, ``tasks`` the Celery side, ``views`` and
+``urls`` the callback endpoint, ``alarm`` the console's alarm when a hand-over goes unconfirmed
+(docs/dispatch.md).
 """

@@ -10,10 +10,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from alerts.escalation_alarm import mark_reached, refresh_dispatch_alarm
-from alerts.events import publish_alert_event
+from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.models import Alert, AlertEvent, DeliveryStatus, Escalation
 from alerts.timeline import record_event
+from console.realtime.publish import publish_alert_event
 
 CALLBACK_STATUSES = ("received", "dispatched", "on_scene", "closed")
 _RANK = {status: rank for rank, status in enumerate(("requested", *CALLBACK_STATUSES))}

@@ -25,12 +25,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alerts.dispatch import config
+from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.dispatch.payload import build_payload
 from alerts.dispatch.signing import signed_headers
-from alerts.escalation_alarm import mark_reached, refresh_dispatch_alarm
-from alerts.events import publish_alert_event
 from alerts.models import Alert, DeliveryStatus, Disclosure, Escalation
 from alerts.timeline import record_event
+from console.realtime.publish import publish_alert_event
 
 logger = logging.getLogger(__name__)
 

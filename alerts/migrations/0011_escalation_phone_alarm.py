@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def alarm_undelivered_requests(apps: object, schema_editor: object) -> None:
     """Open alerts with a request that never reached its agency (not linked or failed) alarm from
-    now on, as new ones do (alerts/escalation_alarm.py)."""
+    now on, as new ones do (alerts/dispatch/alarm.py)."""
     Alert = apps.get_model("alerts", "Alert")
     Escalation = apps.get_model("alerts", "Escalation")
     undelivered = Escalation.objects.filter(delivery_status__in=["not_linked", "failed"],

@@ -1,7 +1,7 @@
 /*
  * Requests to the police (112) and fire service (119), as they are: delivered, the agency's own
  * statuses as they come, or an alarm when a request did not get through (not linked, failed, or
- * no answer in time: the server decides, alerts/escalation_alarm.py, and every alert carries its
+ * no answer in time: the server decides, alerts/dispatch/alarm.py, and every alert carries its
  * `dispatch_alarm`). The alarm shows on the alert header, its queue row and the timeline, sounds
  * until dealt with, and gives the facts to read out on the phone; it ends when the operator
  * records the call ("112에 전화로 신고함"), posted to the alert it was shown for.

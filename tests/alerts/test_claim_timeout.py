@@ -10,8 +10,8 @@ import time_machine
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from alerts.actions import do_cancel_alert
-from alerts.console_actions import do_claim_alert, do_close_alert, do_transfer_alert
+from alerts.actions.handling import do_claim_alert, do_close_alert, do_transfer_alert
+from alerts.actions.sos import do_cancel_alert
 from alerts.models import AlertEvent
 from alerts.tasks import UNCLAIMED_ALARM, alarm_unclaimed_alerts, do_alarm_unclaimed
 from tests.alerts.conftest import INSIDE_ANSAN

@@ -56,7 +56,7 @@ def test_a_duress_cancel_tells_the_guardians_nothing_and_answers_the_phone_the_s
 
 
 def test_the_guardian_page_and_closing_sms_give_the_centers_number(app, centers):
-    from alerts.console_actions import do_close_alert
+    from alerts.actions.handling import do_close_alert
     from tests.factories import make_staff
 
     alert_id = raise_sos(app)

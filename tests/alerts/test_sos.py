@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from alerts.api.common import SosThrottle
 from alerts.models import Alert, AlertEvent, AlertLocation, Disclosure, Trip
-from alerts.views_common import SosThrottle
 from guardians.models import Guardian, SmsMessage
 from guardians.sms.transports import LocmemTransport
 from tests.alerts.conftest import (

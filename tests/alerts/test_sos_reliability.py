@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.test import override_settings
 
-from alerts.actions import do_create_sos
+from alerts.actions.sos import do_create_sos
 from alerts.models import Alert
 from guardians.models import SmsMessage
 from tests.alerts.conftest import BORDER_HWASEONG, INSIDE_HWASEONG, loc, make_app_user

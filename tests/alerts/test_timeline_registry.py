@@ -11,9 +11,9 @@ from django.utils import translation
 
 from alerts import timeline
 from alerts.models import AlertEvent
+from console.views import console_labels
 from guardians.models import SmsMessage
 from operators.models import User
-from operators.views import console_labels
 from tests.alerts.conftest import loc
 from tests.alerts.test_alert_status import raise_sos
 
@@ -78,7 +78,7 @@ def test_the_console_gets_every_label_from_the_server() -> None:
 
 @pytest.mark.django_db
 def test_timeline_entries_carry_their_label(app, centers, client) -> None:
-    from alerts.console_serializers import TimelineEventSerializer
+    from console.api.serializers import TimelineEventSerializer
 
     alert_id = raise_sos(app)
     event = AlertEvent.objects.get(alert_id=alert_id, kind="created")

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from alerts.actions.trips import do_start_trip
 from alerts.locations import Fix
 from alerts.models import Alert, RetentionRun, Trip
-from alerts.trip_actions import do_start_trip
 from guardians.models import Citizen, Guardian, SmsMessage, TrackingView
 from guardians.tracking import tracking_token
 from operators.audit import PersonalDataAdminMixin

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from alerts.actions import do_add_alert_locations
-from alerts.console_actions import do_escalate_alert, do_record_phone_call
+from alerts.actions.handling import do_escalate_alert, do_record_phone_call
+from alerts.actions.sos import do_add_alert_locations
 from alerts.locations import Fix
 from operators.models import User
 from tests.alerts.conftest import centers  # noqa: F401 - fixture

@@ -16,8 +16,8 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connections
 from django.utils import timezone
 
-from alerts.actions import do_cancel_alert, do_create_sos
-from alerts.console_actions import do_claim_alert, do_close_alert, do_transfer_alert
+from alerts.actions.handling import do_claim_alert, do_close_alert, do_transfer_alert
+from alerts.actions.sos import do_cancel_alert, do_create_sos
 from alerts.locations import Fix
 from alerts.models import Alert, AlertEvent
 from guardians.models import Citizen

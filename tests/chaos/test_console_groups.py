@@ -1,6 +1,6 @@
 """Consoles keep getting pushes after their group memberships vanish from Redis: a Redis restarted
 empty (make chaos) has none, and channels_redis expires them after a day while a center keeps its
-consoles open for days. Each process joins its groups again (operators/console_hub.py)."""
+consoles open for days. Each process joins its groups again (console/realtime/hub.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from operators import console_hub
+from console.realtime import hub as console_hub
 from tests.console.conftest import communicator, raise_sos, receive, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),

@@ -18,7 +18,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from alerts.actions import do_create_sos
+from alerts.actions.sos import do_create_sos
 from alerts.locations import Fix
 from alerts.models import Alert
 from operators.models import Role, User

@@ -8,7 +8,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from alerts.actions import do_cancel_alert
+from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert, AlertKind, AlertStatus, Escalation
 from tests.alerts.conftest import loc
 from tests.console.conftest import (

@@ -1,4 +1,4 @@
-"""operators/console_read.py reads a push's alert and timeline entry in one statement, and
+"""console/realtime/read.py reads a push's alert and timeline entry in one statement, and
 console_push.Push represents them with one serializer per process: the consoles must get exactly
 what the ORM's reading (console_alerts_queryset, the timeline query) and fresh serializers gave."""
 
@@ -10,15 +10,15 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from alerts.console_actions import do_add_note, do_claim_alert, do_transfer_alert
-from alerts.console_serializers import (
+from alerts.actions.handling import do_add_note, do_claim_alert, do_transfer_alert
+from alerts.models import Alert, AlertEvent, Trip
+from console.api.serializers import (
     ConsoleAlertSerializer,
     TimelineEventSerializer,
     console_alerts_queryset,
 )
-from alerts.models import Alert, AlertEvent, Trip
-from operators.console_push import Push
-from operators.console_read import read_for_push
+from console.realtime.push import Push
+from console.realtime.read import read_for_push
 from tests.console.conftest import (  # noqa: F401 - fixtures
     BORDER_HWASEONG,
     INSIDE_ANSAN,

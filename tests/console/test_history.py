@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from alerts.actions import do_cancel_alert
-from alerts.console_actions import do_close_alert, do_transfer_alert
+from alerts.actions.handling import do_close_alert, do_transfer_alert
+from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert
 from operators.models import AccessAction, AccessRecord, Role
 from tests.console.conftest import INSIDE_ANSAN, INSIDE_HWASEONG, logged_in, make_app_user, raise_sos

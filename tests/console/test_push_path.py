@@ -8,10 +8,11 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 
-from alerts.console_actions import do_transfer_alert
-from alerts.visibility import visible_alerts
-from operators import console_hub, presence
-from operators.console_push import Built, Viewer, may_see
+from alerts.actions.handling import do_transfer_alert
+from console.realtime import hub as console_hub
+from console.realtime import presence
+from console.realtime.push import Built, Viewer, may_see
+from console.visibility import visible_alerts
 from operators.models import Role, User
 from tests.console.conftest import (
     BORDER_HWASEONG,
@@ -171,7 +172,7 @@ async def test_a_user_moved_to_another_center_follows_it_at_once(staff, centers)
     comm = await connect(staff.hwaseong)
     await receive(comm, "snapshot")
     staff.hwaseong.center = centers["ansan"]
-    await sync_to_async(staff.hwaseong.save)()  # operators.signals: staff.changed
+    await sync_to_async(staff.hwaseong.save)()  # console.realtime.signals: staff.changed
     snapshot = await receive(comm, "snapshot")
     assert set(snapshot["seq"]) == {"41270"}
     ansan = await sync_to_async(raise_sos)(INSIDE_ANSAN)

@@ -6,7 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from alerts.console_actions import do_claim_alert, do_transfer_alert
+from alerts.actions.handling import do_claim_alert, do_transfer_alert
 from guardians.auth import issue_token
 from tests.console.conftest import (
     BORDER_HWASEONG,
@@ -182,8 +182,8 @@ async def test_every_action_pushes_its_timeline_event(staff):
 
 
 async def test_a_citizen_moving_across_the_border_is_an_alert_moved(staff, centers):
-    """Transfers made by routing (alerts.actions) reach the console the same way."""
-    from alerts.actions import do_add_alert_locations
+    """Transfers made by routing (alerts.actions.sos) reach the console the same way."""
+    from alerts.actions.sos import do_add_alert_locations
     from alerts.locations import Fix
     from tests.console.conftest import point
 

@@ -10,8 +10,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.sessions.models import Session
 
-from operators import console_hub, presence
-from operators.consumers import ConsoleConsumer
+from console.realtime import hub as console_hub
+from console.realtime import presence
+from console.realtime.consumer import ConsoleConsumer
 from tests.console.conftest import communicator, logged_in, receive, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),

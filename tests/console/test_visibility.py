@@ -1,10 +1,10 @@
-"""One visibility rule for the console's HTTP API and websocket (alerts.visibility)."""
+"""One visibility rule for the console's HTTP API and websocket (console.visibility)."""
 
 from __future__ import annotations
 
 import pytest
 
-from alerts.visibility import can_see, may_open_console, visible_alerts
+from console.visibility import can_see, may_open_console, visible_alerts
 from operators.models import Role
 from tests.console.conftest import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, raise_sos
 from tests.factories import make_staff

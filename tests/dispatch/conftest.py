@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
-from alerts.console_actions import do_add_note, do_escalate_alert
-from alerts.fake_dispatch import FakeDispatch
+from alerts.actions.handling import do_add_note, do_escalate_alert
 from alerts.models import Alert, Escalation
+from demo.fake_dispatch import FakeDispatch
 from tests.console.conftest import (  # noqa: F401 - fixtures used by the dispatch tests
     INSIDE_HWASEONG,
     Staff,

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from alerts.dispatch.delivery import attempt_delivery
-from alerts.dispatch_tasks import alarm_overdue_escalations
+from alerts.dispatch.tasks import alarm_overdue_escalations
 from alerts.models import Alert, Disclosure, Escalation
 from guardians.tracking import tracking_url
 from tests.dispatch.conftest import escalate, logged_in, make_app_user, post_callback, raise_sos
@@ -156,7 +156,7 @@ def test_a_delivered_request_never_alarms(fake, staff):
 
 
 def test_the_call_sheet_of_a_duress_alert_says_not_to_call_the_persons_phone(staff):
-    from alerts.actions import do_cancel_alert
+    from alerts.actions.sos import do_cancel_alert
 
     app = make_app_user("강협박")
     app.citizen.set_pins("1234", "9876")

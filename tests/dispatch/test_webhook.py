@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from alerts.dispatch.delivery import attempt_delivery, backoff_s
-from alerts.dispatch_tasks import deliver_escalation, redeliver_due_escalations
+from alerts.dispatch.tasks import deliver_escalation, redeliver_due_escalations
 from alerts.models import AlertEvent, Disclosure, Escalation
 from cameras.nearby import nearest_camera_rows
 from tests.dispatch.conftest import SECRETS, camera_near, escalate, sign

@@ -1,4 +1,4 @@
-"""Property tests of the app's location parsing (alerts/locations.py, alerts/serializers.py): any
+"""Property tests of the app's location parsing (alerts/locations.py, alerts/api/serializers.py): any
 JSON an app could send is either a valid fix, in range and finite, or a field error; an SOS is
 never refused for its location (docs/app-api.md)."""
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alerts.api.serializers import ClockFixedLocation, PointSerializer, RejectedLocation, SosCreateSerializer
 from alerts.locations import (
     MAX_ACCURACY_M,
     MAX_AGE,
@@ -23,7 +24,6 @@ from alerts.locations import (
     LocationSerializer,
 )
 from alerts.models import Alert, LocationSource
-from alerts.serializers import ClockFixedLocation, PointSerializer, RejectedLocation, SosCreateSerializer
 from tests.alerts.conftest import make_app_user
 from tests.fuzz.world import clear_throttles
 

@@ -19,8 +19,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from alerts.actions import do_create_sos
-from alerts.console_actions import do_escalate_alert
+from alerts.actions.handling import do_escalate_alert
+from alerts.actions.sos import do_create_sos
 from alerts.dispatch.signing import signed_headers
 from alerts.locations import Fix
 from alerts.models import Alert, Trip

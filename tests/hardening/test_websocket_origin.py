@@ -69,7 +69,7 @@ def _routes(patterns: list) -> list[str]:
 
 
 def test_only_the_console_has_a_websocket_and_the_tracking_page_uses_none() -> None:
-    from hwaseong_safety.routing import websocket_urlpatterns
+    from console.realtime.urls import websocket_urlpatterns
 
     routes = _routes(websocket_urlpatterns)
     assert routes and all("console" in route for route in routes), routes

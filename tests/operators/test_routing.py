@@ -12,8 +12,8 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
+from operators.jurisdiction import NoCentersConfigured, Routing, route_point
 from operators.models import Center
-from operators.routing import NoCentersConfigured, Routing, route_point
 from tests.factories import make_center
 
 pytestmark = [pytest.mark.django_db]

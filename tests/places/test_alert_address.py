@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from alerts.actions import do_add_alert_locations
+from alerts.actions.sos import do_add_alert_locations
 from alerts.dispatch.payload import build_payload
 from alerts.locations import Fix
 from alerts.models import Alert, Escalation

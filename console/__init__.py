@@ -1,0 +1,7 @@
+"""The operators' live console: what an operator sees and does (no models of its own).
+
+``views`` the page and its config, ``history`` closed alerts, ``visibility`` which alerts a user may
+see, ``api/`` the HTTP API the page calls (each change goes through alerts.actions), ``realtime/``
+the websocket: ``publish`` (alerts' changes to the Channels groups), ``hub``/``consumer`` (one
+socket per console), ``push``, ``presence``, ``read``. Protocol: docs/console-protocol.md.
+"""
