@@ -17,7 +17,7 @@ from alerts import timeline
 from alerts.admin_holds import hold_view, may_manage_holds
 from alerts.holds import hold_reasons, holding_alerts, release_takes_effect_at
 from alerts.models import Alert, AlertEvent, Escalation, RetentionRun, Trip
-from alerts.status import location_age_s, operator_priority
+from alerts.status import location_age_s
 from alerts.timeline_display import describe
 from operators.audit import PersonalDataAdminMixin
 
@@ -138,7 +138,7 @@ class AlertAdmin(PersonalDataAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("priority"))
     def priority(self, alert: Alert) -> int:
-        return operator_priority(alert)
+        return alert.operator_priority
 
     @admin.display(description=_("position (lat, lon)"))
     def position(self, alert: Alert) -> str:

@@ -102,6 +102,33 @@ class AlertStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+# The one definition of an open alert: waiting for operators or being worked. A duress alert is
+# never finished by the citizen's "cancel" (it is the one that matters most); only closing ends it.
+OPEN_STATUSES = (AlertStatus.RECEIVED, AlertStatus.CLAIMED, AlertStatus.ACKNOWLEDGED, AlertStatus.DISPATCHED)
+OPEN_Q = Q(status__in=OPEN_STATUSES) | (Q(is_duress=True) & ~Q(status=AlertStatus.CLOSED))
+
+# The one definition of operators' urgency, 0 first: duress, then SOS, then overdue trips (a timer,
+# not a person asking). ``Alert.operator_priority`` reads it for one alert, ``AlertQuerySet`` in SQL.
+DURESS_PRIORITY = 0
+KIND_PRIORITY = {AlertKind.SOS: 1, AlertKind.OVERDUE_TRIP: 2}
+OTHER_PRIORITY = 2
+
+
+class AlertQuerySet(models.QuerySet):
+    def open(self) -> AlertQuerySet:
+        return self.filter(OPEN_Q)
+
+    def finished(self) -> AlertQuerySet:
+        return self.exclude(OPEN_Q)
+
+    def in_operator_order(self) -> AlertQuerySet:
+        """Most urgent first; oldest first within each (the one waiting longest is the next to take)."""
+        ranks = [models.When(kind=kind, then=models.Value(rank)) for kind, rank in KIND_PRIORITY.items()]
+        priority = models.Case(models.When(is_duress=True, then=models.Value(DURESS_PRIORITY)), *ranks,
+                               default=models.Value(OTHER_PRIORITY), output_field=models.IntegerField())
+        return self.order_by(priority, "created_at", "id")
+
+
 class Alert(models.Model):
     """An SOS (or an overdue trip) for a control center. Never refused for its location: without a
     fix it goes to the citizen's last known or home center until a location comes."""
@@ -171,8 +198,20 @@ class Alert(models.Model):
         ]
         indexes = [models.Index(fields=["center", "status"], name="alert_center_status")]
 
+    objects = AlertQuerySet.as_manager()
+
     def __str__(self) -> str:  # admin titles and breadcrumbs: no name, no place
         return f"#{self.pk} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        """``OPEN_Q`` for this row."""
+        return self.status in OPEN_STATUSES or (self.is_duress and self.status != AlertStatus.CLOSED)
+
+    @property
+    def operator_priority(self) -> int:
+        """``AlertQuerySet.in_operator_order``'s rank for this row."""
+        return DURESS_PRIORITY if self.is_duress else KIND_PRIORITY.get(self.kind, OTHER_PRIORITY)
 
     @property
     def address(self) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from alerts.models import Alert, AlertKind, AlertStatus
+from alerts.models import Alert, AlertStatus
 
 APP_STATUSES = ("received", "in_progress", "dispatched", "closed", "cancelled")
 
@@ -52,13 +52,6 @@ def app_updated_at(alert: Alert) -> datetime:
     if app_status(alert) == "cancelled" and alert.cancelled_at is not None:
         return alert.cancelled_at
     return alert.updated_at
-
-
-def operator_priority(alert: Alert) -> int:
-    """0 is the most urgent: duress, then SOS, then overdue trips (a timer, not a person asking)."""
-    if alert.is_duress:
-        return 0
-    return 1 if alert.kind == AlertKind.SOS else 2
 
 
 def location_age_s(alert: Alert, now: datetime | None = None) -> int | None:

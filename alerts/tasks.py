@@ -9,7 +9,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from alerts.actions.sos import OPEN_STATUSES
 from alerts.actions.trips import do_mark_trip_overdue
 from alerts.models import Alert, AlertEvent, Trip, TripStatus
 from alerts.timeline import record_event
@@ -45,7 +44,7 @@ def claim_timeout() -> timedelta:
 def unclaimed_alerts() -> QuerySet[Alert]:
     """Open alerts nobody has claimed for longer than the timeout and not alarmed yet."""
     cutoff = timezone.now() - claim_timeout()
-    return (Alert.objects.filter(status__in=OPEN_STATUSES, claimed_by__isnull=True, created_at__lte=cutoff)
+    return (Alert.objects.open().filter(claimed_by__isnull=True, created_at__lte=cutoff)
             .exclude(events__kind=UNCLAIMED_ALARM))
 
 

@@ -7,10 +7,12 @@ roles watch alerts at all is operators/roles.py: camera and system admins don't.
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from collections.abc import Collection
 
-from alerts.models import Alert, AlertKind
-from operators.models import User
+from django.db.models import Prefetch, Q, QuerySet
+
+from alerts.models import Alert, AlertEvent
+from operators.models import Center, User
 from operators.roles import Capability, has_capability
 
 
@@ -44,9 +46,30 @@ def visible_alerts(user: User) -> QuerySet[Alert]:
 
 def visible_alert(user: User, pk: int) -> Alert | None:
     """The alert as stored now (with what the console shows of it), if the user may see it."""
-    from console.api.serializers import console_alerts_queryset
-
     return console_alerts_queryset(visible_alerts(user)).filter(pk=pk).first()
+
+
+def may_see_codes(sees_all: bool, user_center: str | None, alert_center: str | None,
+                  border_centers: Collection[str]) -> bool:
+    """``visible_alerts`` for one alert, from center codes and without a query: what the websocket
+    decides for each console (console.realtime.push). tests/console/test_push_path.py holds the two
+    forms to each other for every role."""
+    if sees_all:
+        return True
+    return user_center is not None and (user_center == alert_center or user_center in border_centers)
+
+
+ALERT_RELATED = ("center", "citizen", "claimed_by", "trip")
+
+
+def console_alerts_queryset(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
+    """Everything ConsoleAlertSerializer reads, in a fixed number of queries. Centers come without
+    their boundaries (thousands of vertices each, and half the cost of a push in the benchmarks)."""
+    return (
+        queryset.select_related(*ALERT_RELATED)
+        .defer("center__boundary")
+        .prefetch_related(Prefetch("border_centers", queryset=Center.objects.defer("boundary")))
+    )
 
 
 def can_see(user: User, alert: Alert | int) -> bool:
@@ -65,11 +88,7 @@ def watched_center_codes(user: User) -> list[str] | None:
 def open_queue(user: User) -> QuerySet[Alert]:
     """The user's open alerts as the console lists them: duress, then SOS, then overdue trips;
     oldest first within each (the one waiting longest is the next to take)."""
-    from alerts.actions.sos import OPEN_STATUSES  # actions imports a lot; visibility stays light
-
-    urgency = Case(When(is_duress=True, then=Value(0)), When(kind=AlertKind.SOS, then=Value(1)),
-                   default=Value(2), output_field=IntegerField())
-    return visible_alerts(user).filter(status__in=OPEN_STATUSES).order_by(urgency, "created_at", "id")
+    return visible_alerts(user).open().in_operator_order()
 
 
 TRANSFER_KINDS = ("transfer", "transferred")  # by an operator / by routing as the citizen moved
@@ -80,8 +99,6 @@ def transferred_away(user: User) -> QuerySet[Alert]:
     history lists them, read-only, with what happened up to now. Supervisors see every alert."""
     if sees_all_centers(user) or not is_console_user(user) or user.center_id is None:
         return Alert.objects.none()
-    from alerts.models import AlertEvent
-
     left = AlertEvent.objects.filter(kind__in=TRANSFER_KINDS, data__from=user.center.code).values("alert_id")
     return Alert.objects.filter(pk__in=left).exclude(pk__in=visible_alerts(user).values("pk"))
 
@@ -89,7 +106,5 @@ def transferred_away(user: User) -> QuerySet[Alert]:
 def history_alerts(user: User) -> QuerySet[Alert]:
     """The console's past alerts (issue 15, point 5): those the user may see that are finished
     (closed, cancelled), and those their center transferred away, whatever their state now."""
-    from alerts.actions.sos import OPEN_STATUSES
-
-    finished = visible_alerts(user).exclude(status__in=OPEN_STATUSES).values("pk")
+    finished = visible_alerts(user).finished().values("pk")
     return Alert.objects.filter(Q(pk__in=finished) | Q(pk__in=transferred_away(user).values("pk")))

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alerts.actions.sos import OPEN_STATUSES
 from alerts.dispatch import config as dispatch_config
 from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.dispatch.delivery import record_agency_disclosure
@@ -96,14 +95,9 @@ def _locked(alert: Alert) -> Alert:
     return Alert.objects.select_for_update().get(pk=alert.pk)
 
 
-def _is_open(alert: Alert) -> bool:
-    # A duress alert is never finished by the citizen's "cancel": it is the one that matters most.
-    return alert.status in OPEN_STATUSES or (alert.is_duress and alert.status != AlertStatus.CLOSED)
-
-
 def _check_may_act(alert: Alert, user: User) -> None:
     """Open, and not claimed by someone else (supervisors may act over anyone's claim)."""
-    if not _is_open(alert):
+    if not alert.is_open:
         raise AlertFinished(alert)
     if alert.claimed_by_id not in (None, user.pk) and not sees_all_centers(user):
         raise AlreadyClaimed(alert)
@@ -127,7 +121,7 @@ def do_claim_alert(alert: Alert, user: User) -> tuple[Alert, AlertEvent]:
     winner. Claiming one's own claim again is a no-op returning the original claim event."""
     with transaction.atomic():
         alert = _locked(alert)
-        if not _is_open(alert):
+        if not alert.is_open:
             raise AlertFinished(alert)
         if alert.claimed_by_id is not None and alert.claimed_by_id != user.pk:
             raise AlreadyClaimed(alert)

@@ -32,7 +32,6 @@ from places.address import describe
 logger = logging.getLogger(__name__)
 
 CANCELLED_SMS_PURPOSE = "alert_cancelled"
-OPEN_STATUSES = (AlertStatus.RECEIVED, AlertStatus.CLAIMED, AlertStatus.ACKNOWLEDGED, AlertStatus.DISPATCHED)
 
 
 class WrongPin(Exception):
@@ -200,7 +199,7 @@ def do_add_alert_locations(alert: Alert, fixes: Sequence[Fix]) -> Alert:
     a duress alert must answer exactly like a cancelled one, and it does keep tracking."""
     with transaction.atomic():
         alert = Alert.objects.select_for_update(of=("self",)).select_related("center").get(pk=alert.pk)
-        if alert.status not in OPEN_STATUSES:
+        if not alert.is_open:
             return alert
         _store_trail(alert, fixes)
         latest = newest(fixes)
@@ -269,7 +268,7 @@ def do_cancel_alert(alert: Alert, pin: str) -> Alert:
         now = timezone.now()
         if outcome == "duress" and not alert.is_duress:
             _mark_duress(alert, now)
-        elif outcome == "cancel" and not alert.is_duress and alert.status in OPEN_STATUSES:
+        elif outcome == "cancel" and not alert.is_duress and alert.is_open:
             alert.status, alert.cancelled_at = AlertStatus.CANCELLED, now
             alert.save(update_fields=["status", "cancelled_at", "updated_at"])
             record_event(alert, "cancelled")
@@ -306,5 +305,5 @@ def _mark_duress(alert: Alert, now: datetime) -> None:
 
 
 def open_alerts_of_trip(trip: Trip, kind: str = AlertKind.OVERDUE_TRIP) -> list[Alert]:
-    return list(trip.alerts.filter(kind=kind, status__in=OPEN_STATUSES))
+    return list(trip.alerts.open().filter(kind=kind))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -16,14 +15,13 @@ from alerts.api.serializers import CenterBriefSerializer
 from alerts.dispatch import config as dispatch_config
 from alerts.dispatch.alarm import call_sheet, problem
 from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, EscalationAgency, Trip, TripStatus
-from alerts.status import app_status, is_stale, location_age_s, operator_priority
+from alerts.status import app_status, is_stale, location_age_s
 from cameras.api import NearbyCameraSerializer
 from cameras.nearby import nearest_camera_rows
 from guardians.phones import mask
-from operators.models import Center, User
+from operators.models import User
 
 UNKNOWN_CENTER = _("No linked center has this code.")
-ALERT_RELATED = ("center", "citizen", "claimed_by", "trip")
 DISPOSITIONS = ("false_alarm", "safe", "crime", "fire_disaster", "medical", "other")
 
 
@@ -99,7 +97,7 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
         return app_status(alert)
 
     def get_priority(self, alert: Alert) -> int:
-        return operator_priority(alert)
+        return alert.operator_priority
 
     def get_latitude(self, alert: Alert) -> float | None:
         return alert.location.y if alert.location else None
@@ -115,16 +113,6 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
 
     def get_claimed_by(self, alert: Alert) -> dict | None:
         return user_brief(alert.claimed_by)
-
-
-def console_alerts_queryset(queryset: QuerySet[Alert]) -> QuerySet[Alert]:
-    """Everything ConsoleAlertSerializer reads, in a fixed number of queries. Centers come without
-    their boundaries (thousands of vertices each, and half the cost of a push in the benchmarks)."""
-    return (
-        queryset.select_related(*ALERT_RELATED)
-        .defer("center__boundary")
-        .prefetch_related(Prefetch("border_centers", queryset=Center.objects.defer("boundary")))
-    )
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):

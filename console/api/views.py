@@ -16,7 +16,7 @@ from alerts.actions import handling as actions
 from alerts.models import Alert
 from cameras.models import Camera
 from console.api import serializers as s
-from console.visibility import open_queue, visible_alert
+from console.visibility import console_alerts_queryset, open_queue, visible_alert
 from operators.audit import record_access
 from operators.models import AccessAction, Center
 from operators.permissions import requires
@@ -80,7 +80,7 @@ def _conflict_body(exc: actions.ConsoleConflict) -> dict:
 
 def _result(alert: Alert, event: object, **extra: object) -> Response:
     # Re-read with what the serializer needs: the action's copy was locked without its relations.
-    alert = s.console_alerts_queryset(Alert.objects.filter(pk=alert.pk)).get()
+    alert = console_alerts_queryset(Alert.objects.filter(pk=alert.pk)).get()
     return Response(s.ActionResultSerializer({"alert": alert, "event": event}).data | extra)
 
 
@@ -90,7 +90,7 @@ class QueueView(ConsoleAPIView):
                                "oldest first within each.",
                    responses={200: s.ConsoleAlertSerializer(many=True), 403: ERRORS[403]})
     def get(self, request: Request) -> Response:
-        alerts = s.console_alerts_queryset(open_queue(request.user))
+        alerts = console_alerts_queryset(open_queue(request.user))
         return Response(s.ConsoleAlertSerializer(alerts, many=True).data)
 
 

@@ -23,14 +23,14 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
-from console.api.serializers import ConsoleAlertSerializer, console_alerts_queryset
+from console.api.serializers import ConsoleAlertSerializer
 from console.realtime import presence
-from console.realtime.hub import _presence, _view_presence_codes, hub, read_db
+from console.realtime.hub import hub, presence_of, read_db, view_presence_codes
 from console.realtime.outbox import Outbox
 from console.realtime.publish import ALL_CENTERS_GROUP, center_group
-from console.realtime.push import ALL_VIEW, Built, Viewer, _encode
+from console.realtime.push import ALL_VIEW, Built, Viewer, encode
 from console.realtime.sessions import LiveSession, live_sessions, session_digest, session_holds
-from console.visibility import may_open_console, open_queue, sees_all_centers
+from console.visibility import console_alerts_queryset, may_open_console, open_queue, sees_all_centers
 from operators.models import User
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         is usually encoded once for every console of the process."""
         if self.cut_off or self.outbox is None:
             return
-        text = text if isinstance(text, str) else _encode(text)
+        text = text if isinstance(text, str) else encode(text)
         if self.held is not None:
             self.held.append(text)
         else:
@@ -184,7 +184,7 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         # The numbers first: a push numbered up to them was committed before the read below.
         seq = await presence.current_seq(self.viewer.seq_codes)
         alerts, people = await read_db(_snapshot)(self.user)
-        await self.push("snapshot", alerts=alerts, presence=await _presence(people),
+        await self.push("snapshot", alerts=alerts, presence=await presence_of(people),
                         server_time=timezone.now().isoformat(), seq=seq)
 
     # --- group messages ---------------------------------------------------------------------
@@ -291,7 +291,7 @@ def _snapshot(user: User) -> tuple[list[dict], list[str]]:
 
 
 def _presence_codes(user: User) -> list[str]:
-    return _view_presence_codes(ALL_VIEW if sees_all_centers(user) else
+    return view_presence_codes(ALL_VIEW if sees_all_centers(user) else
                                 user.center.code if user.center_id else "")
 
 

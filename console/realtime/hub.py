@@ -23,7 +23,7 @@ from channels.db import database_sync_to_async
 from console.api.serializers import user_brief
 from console.realtime import presence
 from console.realtime.publish import ALL_CENTERS_GROUP, center_group
-from console.realtime.push import ALL_VIEW, Built, _encode, _message_centers, build_push
+from console.realtime.push import ALL_VIEW, Built, build_push, encode, message_centers
 from console.realtime.sessions import LiveSession, live_sessions
 from console.realtime.signals import staff_group
 from operators.models import Center, User
@@ -169,7 +169,7 @@ class Hub:
         self.seen[key] = now
         if len(self.seen) > 1000:
             self.seen = {k: t for k, t in self.seen.items() if t > now - BUILD_TTL_S}
-        targets = {ALL_CENTERS_GROUP, *(center_group(c) for c in _message_centers(message))}
+        targets = {ALL_CENTERS_GROUP, *(center_group(c) for c in message_centers(message))}
         consumers = {c for g in targets for c in self.groups.get(g, ()) if not c.cut_off}
         if not consumers:
             return
@@ -215,8 +215,8 @@ class Hub:
             self.throttle.poke(f"push:{view}", lambda view=view: self._push_presence(view))
 
     async def _push_presence(self, view: str) -> None:
-        codes = await read_db(_view_presence_codes)(view)
-        text = _encode({"type": "presence", "presence": await _presence(codes)})
+        codes = await read_db(view_presence_codes)(view)
+        text = encode({"type": "presence", "presence": await presence_of(codes)})
         for consumer in [c for c in self.consumers if c.viewer and c.viewer.presence_view == view]:
             await consumer.send_text(text)
 
@@ -273,14 +273,14 @@ def _users_and_sessions(pks: set[int], keys: list[str]) -> tuple[dict[int, User]
 
 
 
-def _view_presence_codes(view: str) -> list[str]:
+def view_presence_codes(view: str) -> list[str]:
     if view == ALL_VIEW:
         return [*Center.objects.values_list("code", flat=True), presence.NO_CENTER]
     return [view] if view else []
 
 
 
-async def _presence(codes: list[str]) -> dict:
+async def presence_of(codes: list[str]) -> dict:
     ids = await presence.present_user_ids(codes)
     return await read_db(_presence_people)(ids)
 

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent
-from alerts.status import is_stale, location_age_s, operator_priority
+from alerts.status import is_stale, location_age_s
 from console.realtime.presence import ALL_SEQ, layer_redis_url, seq_key
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def alert_payload(alert: Alert, kind: str, *, border_codes: Iterable[str] | None
             "kind": alert.kind,
             "status": alert.status,
             "is_duress": alert.is_duress,
-            "priority": operator_priority(alert),
+            "priority": alert.operator_priority,
             "center": alert.center.code if alert.center else None,
             "out_of_area": alert.out_of_area,
             "border_centers": sorted(border_codes),

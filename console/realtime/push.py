@@ -21,13 +21,13 @@ from console.api.serializers import (
 )
 from console.realtime import presence
 from console.realtime.read import read_for_push
-from console.visibility import sees_all_centers, watched_center_codes
+from console.visibility import may_see_codes, sees_all_centers, watched_center_codes
 from operators.models import Center, User
 
 ALL_VIEW = "*"  # the presence view (and sequence counter) of consoles that watch every center
 
 
-def _encode(content: dict) -> str:
+def encode(content: dict) -> str:
     return json.dumps(content, ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
@@ -54,11 +54,7 @@ class Viewer:
 
 
 def may_see(viewer: Viewer, center: str | None, border_centers: frozenset[str] | set[str]) -> bool:
-    """console.visibility.visible_alerts for one alert, without a query: its center or border band,
-    or every alert for those who watch every center."""
-    if viewer.sees_all:
-        return True
-    return viewer.center is not None and (viewer.center == center or viewer.center in border_centers)
+    return may_see_codes(viewer.sees_all, viewer.center, center, border_centers)
 
 
 
@@ -82,7 +78,7 @@ class Built:
 
 
 
-def _message_centers(message: dict) -> set[str]:
+def message_centers(message: dict) -> set[str]:
     """The center groups an alert.event was published to: console.realtime.publish says so ("centers");
     older publishers (and the bench) name the alert's centers and a transfer's two ends."""
     if message.get("centers") is not None:
@@ -97,7 +93,7 @@ def build_push(message: dict) -> Built:
     process). Carries what staff may see (names, phones): it goes to websockets, never to Redis."""
     kind, pk = message["event"], message["alert"]["id"]
     seq = message.get("seq")
-    skip = _encode({"type": "seq", "seq": seq}) if seq else None
+    skip = encode({"type": "seq", "seq": seq}) if seq else None
     alert, event = read_for_push(pk, kind, message.get("timeline_event_id"))  # one statement
     handler = HANDLERS.get(kind, _on_updated)
     if alert is None and handler is not _on_moved:
@@ -107,11 +103,11 @@ def build_push(message: dict) -> Built:
     built = Built(
         center=alert.center.code if alert is not None and alert.center_id else None,
         border=frozenset(c.code for c in alert.border_centers.all()) if alert is not None else frozenset(),
-        seen=_encode(handler(push) | extra) if alert is not None else None, skip=skip,
+        seen=encode(handler(push) | extra) if alert is not None else None, skip=skip,
     )
     if handler is _on_moved:
         gone = Push(pk, None, event, message.get("moved"))
-        built = Built(built.center, built.border, built.seen, _encode(_on_moved(gone) | extra),
+        built = Built(built.center, built.border, built.seen, encode(_on_moved(gone) | extra),
                       gone.codes[0], skip)
     return built
 

@@ -12,13 +12,10 @@ from django.utils import timezone
 
 from alerts.actions.handling import do_add_note, do_claim_alert, do_transfer_alert
 from alerts.models import Alert, AlertEvent, Trip
-from console.api.serializers import (
-    ConsoleAlertSerializer,
-    TimelineEventSerializer,
-    console_alerts_queryset,
-)
+from console.api.serializers import ConsoleAlertSerializer, TimelineEventSerializer
 from console.realtime.push import Push
 from console.realtime.read import read_for_push
+from console.visibility import console_alerts_queryset
 from tests.console.conftest import (  # noqa: F401 - fixtures
     BORDER_HWASEONG,
     INSIDE_ANSAN,
