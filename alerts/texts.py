@@ -6,8 +6,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from alerts.models import Alert, Trip
-from guardians.sms import SMS_PREFIX as PREFIX
 from operators.models import Center
+from sms.outbox import SMS_PREFIX as PREFIX
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

@@ -1,4 +1,4 @@
-"""Admin of app users, guardians and the SMS outbox. PIN hashes are never shown; SMS are history."""
+"""Admin of app users and guardians. PIN hashes are never shown."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from guardians.models import Citizen, Guardian, SmsMessage, TrackingView
+from guardians.models import Citizen, Guardian, TrackingView
 from guardians.phones import mask
 from operators.audit import PersonalDataAdminMixin
 
@@ -117,36 +117,4 @@ class TrackingViewAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: TrackingView | None = None) -> bool:
-        return False
-
-
-@admin.register(SmsMessage)
-class SmsMessageAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "masked_to", "purpose", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "purpose", "transport"]
-    search_fields = ["to", "provider_message_id"]
-    date_hierarchy = "created_at"
-    fields = ["masked_to", "purpose", "body", "status", "transport", "provider_message_id", "attempts",
-              "last_error", "created_at", "sent_at", "lease_until", "fallback_after"]
-    readonly_fields = fields
-
-    def view_subjects(self, objects: list[SmsMessage]) -> set[int]:
-        # An SMS names no citizen: whose it is comes from the number, a citizen's own (codes) or a
-        # guardian's (alerts and trips of each citizen who named that guardian).
-        numbers = {sms.to for sms in objects}
-        return (set(Citizen.objects.filter(phone__in=numbers).values_list("pk", flat=True))
-                | set(Guardian.objects.filter(phone__in=numbers).values_list("citizen_id", flat=True)))
-
-    @admin.display(description=_("recipient"))
-    def masked_to(self, obj: SmsMessage) -> str:
-        return mask(obj.to)
-
-    # Read-only: the outbox is an audit trail of what was sent.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
         return False

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from alerts.models import Alert, Disclosure, DisclosureRecipient, Trip
-from guardians.models import Citizen, Guardian, SmsMessage
+from guardians.models import Citizen, Guardian
 from guardians.phones import mask
-from guardians.sms import queue_many
 from guardians.tracking import tracking_url
+from sms.models import SmsMessage
+from sms.outbox import queue_many
 
 
 def active_guardians(citizen: Citizen) -> list[Guardian]:

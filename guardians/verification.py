@@ -17,8 +17,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from guardians.auth import issue_token
 from guardians.models import Citizen, PhoneVerification
-from guardians.sms import SMS_PREFIX, queue_sms
 from operators.centers import host_center
+from sms.outbox import SMS_PREFIX, queue_sms
 
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5

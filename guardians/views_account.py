@@ -30,7 +30,6 @@ from guardians.serializers import (
     VerifySerializer,
     field_errors,
 )
-from guardians.sms import budget
 from guardians.throttles import (
     ProfileThrottle,
     RegisterIPThrottle,
@@ -39,6 +38,7 @@ from guardians.throttles import (
     VerifyPhoneThrottle,
 )
 from guardians.verification import Outcome
+from sms import budget
 
 
 class RegisterView(APIView):

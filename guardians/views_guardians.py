@@ -16,8 +16,9 @@ from guardians.api import NOT_FOUND, THROTTLED, UNAUTHORIZED
 from guardians.app_views import AppAPIView
 from guardians.models import Citizen, Guardian, new_decline_token
 from guardians.serializers import GuardianSerializer, field_errors
-from guardians.sms import SMS_PREFIX, budget, queue_sms
 from guardians.throttles import GuardianChangeThrottle
+from sms import budget
+from sms.outbox import SMS_PREFIX, queue_sms
 
 MAX_GUARDIANS = 5
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cameras",
     "alerts",
     "guardians",
+    "sms",
     "places",
     "console",
     "demo",
@@ -199,7 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     "alarm-overdue-escalations": {
         "task": "alerts.dispatch_tasks.alarm_overdue_escalations", "schedule": 2.0, "options": {"expires": 2},
     },
-    # Re-sends SMS rows whose task never ran (the broker was down when they were queued).
+    # Re-sends SMS rows whose task never ran (the broker was down when they were queued). The task
+    # lives in sms.tasks and keeps its first name (queued tasks carry it).
     "resend-stale-sms": {
         "task": "guardians.tasks.resend_stale_sms", "schedule": float(SMS_SWEEP_SECONDS),
         "options": {"expires": SMS_SWEEP_SECONDS - 1},

@@ -16,7 +16,7 @@ from alerts.locations import LocationBatchSerializer
 from alerts.models import Trip
 from guardians.app_views import AppAPIView
 from guardians.notify import active_guardians
-from guardians.sms import budget
+from sms import budget
 
 TAGS = ["app: safe-return trips"]
 CLOSED = OpenApiResponse(DetailSerializer, description="The trip has ended. / 이미 끝난 귀가.")

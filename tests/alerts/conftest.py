@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from guardians.auth import issue_token
 from guardians.models import Citizen, Guardian
-from guardians.sms.transports import LocmemTransport
 from operators.models import Center
+from sms.transports import LocmemTransport
 from tests.factories import make_center
 
 # Synthetic jurisdictions sharing a border at latitude 37.25 (BORDER_BAND_METERS = 500).

@@ -21,9 +21,10 @@ from django.utils import timezone
 from alerts.actions.handling import CLOSED_SMS_PURPOSE, AlertFinished, do_close_alert
 from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert, Disclosure
-from guardians.models import Guardian, SmsMessage, SmsStatus
-from guardians.sms.transports import LocmemTransport
-from guardians.tasks import STALE_AFTER, claim, resend_stale_sms, send_sms
+from guardians.models import Guardian
+from sms.models import SmsMessage, SmsStatus
+from sms.tasks import STALE_AFTER, claim, resend_stale_sms, send_sms
+from sms.transports import LocmemTransport
 from tests.alerts.conftest import INSIDE_HWASEONG, AppUser, loc, make_app_user
 from tests.alerts.test_sos_reliability import CLOSED_PORT, _drop_broker_pools
 from tests.console.conftest import raise_sos
@@ -166,7 +167,7 @@ def test_killed_after_the_transport_took_it_before_the_result_is_the_one_allowed
     assert send_sms(message.id) == "skipped"
     with _after_lease(message):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("guardians.tasks.STALE_AFTER", timedelta(0))
+            patch.setattr("sms.tasks.STALE_AFTER", timedelta(0))
             assert resend_stale_sms() == 1
             assert resend_stale_sms() == 0
         assert send_sms(message.id) == "skipped"

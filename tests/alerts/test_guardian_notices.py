@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from alerts.models import Alert
-from guardians.models import SmsMessage
 from guardians.tracking import tracking_url
+from sms.models import SmsMessage
 from tests.alerts.test_alert_status import raise_sos
 from tests.alerts.test_cancel import cancel
 

@@ -11,8 +11,8 @@ from django.test import override_settings
 
 from alerts.models import Alert, AlertKind, AlertTrigger, Trip, TripStatus
 from alerts.tasks import mark_overdue_trips
-from guardians.models import SmsMessage
-from guardians.sms.transports import LocmemTransport
+from sms.models import SmsMessage
+from sms.transports import LocmemTransport
 from tests.alerts.conftest import INSIDE_ANSAN, loc
 
 pytestmark = pytest.mark.django_db

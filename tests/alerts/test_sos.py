@@ -12,8 +12,9 @@ from rest_framework.test import APIClient
 
 from alerts.api.common import SosThrottle
 from alerts.models import Alert, AlertEvent, AlertLocation, Disclosure, Trip
-from guardians.models import Guardian, SmsMessage
-from guardians.sms.transports import LocmemTransport
+from guardians.models import Guardian
+from sms.models import SmsMessage
+from sms.transports import LocmemTransport
 from tests.alerts.conftest import (
     BORDER_HWASEONG,
     INSIDE_ANSAN,

@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from alerts.actions.sos import do_create_sos
 from alerts.models import Alert
-from guardians.models import SmsMessage
+from sms.models import SmsMessage
 from tests.alerts.conftest import BORDER_HWASEONG, INSIDE_HWASEONG, loc, make_app_user
 
 URL = "/api/v1/alerts/"

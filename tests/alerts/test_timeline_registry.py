@@ -12,8 +12,8 @@ from django.utils import translation
 from alerts import timeline
 from alerts.models import AlertEvent
 from console.views import console_labels
-from guardians.models import SmsMessage
 from operators.models import User
+from sms.models import SmsMessage
 from tests.alerts.conftest import loc
 from tests.alerts.test_alert_status import raise_sos
 
@@ -107,8 +107,8 @@ def test_admin_alert_page_is_readable_in_korean(admin_client, app, centers) -> N
     for raw in ("transferred", "routed_by", "&quot;out_of_area", "Citizen", "Trip"):
         assert raw not in html, raw
     sms = SmsMessage.objects.filter(purpose="sos").first()
-    page = admin_client.get("/admin/guardians/smsmessage/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    page = admin_client.get("/admin/sms/smsmessage/", HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "긴급신고 보호자 알림" in page
-    detail = admin_client.get(f"/admin/guardians/smsmessage/{sms.pk}/change/",
+    detail = admin_client.get(f"/admin/sms/smsmessage/{sms.pk}/change/",
                               HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "긴급신고 보호자 알림" in detail and sms.to not in detail  # the number stays masked

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alerts.models import Trip, TripLocation, TripStatus
-from guardians.models import SmsMessage
-from guardians.sms.transports import LocmemTransport
+from sms.models import SmsMessage
+from sms.transports import LocmemTransport
 from tests.alerts.conftest import INSIDE_ANSAN, INSIDE_HWASEONG, loc, make_app_user, point
 
 URL = "/api/v1/trips/"

@@ -16,10 +16,11 @@ from django.utils import timezone
 from alerts.actions.trips import do_start_trip
 from alerts.locations import Fix
 from alerts.models import Alert, RetentionRun, Trip
-from guardians.models import Citizen, Guardian, SmsMessage, TrackingView
+from guardians.models import Citizen, Guardian, TrackingView
 from guardians.tracking import tracking_token
 from operators.audit import PersonalDataAdminMixin
 from operators.models import AccessAction, AccessRecord, Role, User
+from sms.models import SmsMessage
 from tests.alerts.conftest import INSIDE_HWASEONG, point
 from tests.console.conftest import raise_sos
 

@@ -120,7 +120,7 @@ def _conninfo() -> str:
 @pytest.mark.django_db(transaction=True)  # the bench reads through its own connection
 def test_sos_texts_are_timed_from_their_row_to_the_transports_acceptance() -> None:
     from bench.scenarios import alarm
-    from guardians.models import SmsMessage, SmsStatus
+    from sms.models import SmsMessage, SmsStatus
 
     SmsMessage.objects.create(to="01000000001", body="before the step", purpose="sos", status=SmsStatus.SENT)
     mark = alarm.sms_mark(_conninfo())

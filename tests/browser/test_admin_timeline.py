@@ -49,6 +49,6 @@ def test_the_admin_alert_page_reads_as_korean(live_server: object, browser_page:
         assert raw not in text, raw
     page.screenshot(path=str(artifacts / "admin_alert_timeline.png"), full_page=True)
 
-    page.goto(f"{live_server.url}/admin/guardians/smsmessage/")
+    page.goto(f"{live_server.url}/admin/sms/smsmessage/")
     assert "긴급신고 보호자 알림" in page.locator("#result_list").inner_text()
     page.screenshot(path=str(artifacts / "admin_sms.png"), full_page=True)

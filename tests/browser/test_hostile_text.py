@@ -207,7 +207,7 @@ def test_hostile_text_stays_text_on_every_page(
                          f"guardians/guardian/{guardian.pk}/change/", "guardians/guardian/",
                          f"alerts/alert/{alert_id}/change/", "alerts/alert/",
                          f"alerts/trip/{trip.pk}/change/", "alerts/trip/",
-                         "guardians/smsmessage/", "operators/user/", "operators/accessrecord/"):
+                         "sms/smsmessage/", "operators/user/", "operators/accessrecord/"):
                 response = page.goto(f"{base}/admin/{path}")
                 assert response.status == 200, path
                 clean(f"admin {path}")

@@ -14,8 +14,8 @@ import pytest
 import redis
 from django.db import transaction
 
-from guardians.models import SmsMessage, SmsStatus
-from guardians.sms import queue_sms
+from sms.models import SmsMessage, SmsStatus
+from sms.outbox import queue_sms
 from tests.alerts.conftest import make_app_user
 from tests.alerts.test_faults import redis_down
 from tests.alerts.test_trips import start

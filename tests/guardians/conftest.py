@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from guardians.auth import issue_token
 from guardians.models import Citizen
-from guardians.sms.transports import LocmemTransport
+from sms.transports import LocmemTransport
 
 
 @pytest.fixture(autouse=True)

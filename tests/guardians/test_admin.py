@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from guardians.models import SmsMessage
 from tests.guardians.helpers import make_guardian
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +30,3 @@ def test_guardian_admin_lists_and_opens(admin_client, citizen) -> None:
     guardian = make_guardian(citizen)
     assert admin_client.get("/admin/guardians/guardian/").status_code == 200
     assert admin_client.get(f"/admin/guardians/guardian/{guardian.pk}/change/").status_code == 200
-
-
-def test_sms_admin_is_read_only(admin_client) -> None:
-    message = SmsMessage.objects.create(to="01012345678", body="본문", purpose="verification")
-    assert admin_client.get("/admin/guardians/smsmessage/").status_code == 200
-    page = admin_client.get(f"/admin/guardians/smsmessage/{message.pk}/change/")
-    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    change = admin_client.post(f"/admin/guardians/smsmessage/{message.pk}/change/", {"body": "x"})
-    assert change.status_code == 403
-    assert admin_client.post(f"/admin/guardians/smsmessage/{message.pk}/delete/").status_code == 403
-    assert admin_client.get("/admin/guardians/smsmessage/add/").status_code == 403

@@ -5,7 +5,8 @@ import re
 import pytest
 from django.conf import settings
 
-from guardians.models import Guardian, SmsMessage, decline_digest
+from guardians.models import Guardian, decline_digest
+from sms.models import SmsMessage
 from tests.guardians.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ import pytest
 from django.conf import settings
 
 from alerts.models import Disclosure
-from guardians.models import Guardian, SmsMessage
+from guardians.models import Guardian
 from guardians.notify import notify_guardians
 from guardians.tracking import resolve_tracking_token
+from sms.models import SmsMessage
 from tests.guardians.helpers import make_alert, make_guardian, make_trip
 
 pytestmark = pytest.mark.django_db

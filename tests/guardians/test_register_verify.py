@@ -7,9 +7,10 @@ import time_machine
 from django.utils import timezone, translation
 
 from guardians.auth import hash_token
-from guardians.models import AppToken, Citizen, PhoneVerification, SmsMessage
+from guardians.models import AppToken, Citizen, PhoneVerification
 from guardians.verification import Outcome
 from guardians.views_account import _VERIFY_ERRORS
+from sms.models import SmsMessage
 from tests.factories import make_center
 from tests.guardians.conftest import code_from
 

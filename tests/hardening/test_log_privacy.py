@@ -11,7 +11,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from guardians.auth import issue_token
-from guardians.models import Citizen, SmsMessage, SmsStatus
+from guardians.models import Citizen
+from sms.models import SmsMessage, SmsStatus
 from tests.factories import make_center
 from tests.fakes.sms_server import Reply, running
 from tests.guardians.helpers import make_guardian

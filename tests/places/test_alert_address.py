@@ -15,8 +15,8 @@ from alerts.dispatch.payload import build_payload
 from alerts.locations import Fix
 from alerts.models import Alert, Escalation
 from guardians.models import Guardian
-from guardians.sms.transports import LocmemTransport
 from guardians.tracking import tracking_token
+from sms.transports import LocmemTransport
 from tests.alerts.conftest import _clear_sms_outbox, centers, loc, make_app_user, point  # noqa: F401
 from tests.console.conftest import staff  # noqa: F401 - fixture
 from tests.factories import make_camera

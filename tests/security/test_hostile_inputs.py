@@ -17,8 +17,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, AlertLocation, Trip, TripLocation
-from guardians.models import Citizen, Guardian, PhoneVerification, SmsMessage
-from guardians.sms.transports import LocmemTransport
+from guardians.models import Citizen, Guardian, PhoneVerification
+from sms.models import SmsMessage
+from sms.transports import LocmemTransport
 from tests.alerts.conftest import HWASEONG_BBOX, INSIDE_HWASEONG, loc, make_app_user
 from tests.factories import make_center
 

@@ -12,8 +12,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, Trip
-from guardians.models import Citizen, Guardian, PhoneVerification, SmsMessage
+from guardians.models import Citizen, Guardian, PhoneVerification
 from hwaseong_safety import ratelimit
+from sms.models import SmsMessage
 from tests.alerts.conftest import HWASEONG_BBOX, INSIDE_HWASEONG, loc, make_app_user
 from tests.alerts.test_trips import start
 from tests.factories import make_center

@@ -17,11 +17,12 @@ from celery.exceptions import Retry
 from django.db import transaction
 from django.utils import timezone
 
-from guardians.models import SmsMessage, SmsStatus
-from guardians.sms import queue_sms, transports
-from guardians.sms.length import euckr_length, message_type, too_long
-from guardians.sms.transports import TransportError, fill_template
-from guardians.tasks import backoff, claim, deliver, resend_stale_sms, send_sms
+from sms import transports
+from sms.length import euckr_length, message_type, too_long
+from sms.models import SmsMessage, SmsStatus
+from sms.outbox import queue_sms
+from sms.tasks import backoff, claim, deliver, resend_stale_sms, send_sms
+from sms.transports import TransportError, fill_template
 from tests.fakes.sms_server import FakeSmsServer, Reply, running, sens_success
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -336,7 +337,7 @@ def _crash_then_recover(monkeypatch, message: SmsMessage) -> SmsMessage:
     assert send_sms(message.id) == "skipped"
     with time_machine.travel(message.lease_until + timedelta(seconds=1)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("guardians.tasks.STALE_AFTER", timedelta(0))
+            patch.setattr("sms.tasks.STALE_AFTER", timedelta(0))
             assert resend_stale_sms() == 1
         assert resend_stale_sms() == 0
     message.refresh_from_db()

@@ -9,10 +9,10 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from guardians.models import SmsMessage, SmsStatus
-from guardians.sms import queue_sms
-from guardians.sms.transports import FileTransport, TransportError
-from guardians.tasks import resend_stale_sms, send_sms
+from sms.models import SmsMessage, SmsStatus
+from sms.outbox import queue_sms
+from sms.tasks import resend_stale_sms, send_sms
+from sms.transports import FileTransport, TransportError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,7 +76,7 @@ def test_sweeper_leaves_rows_owned_by_an_attempt_or_a_backoff(outbox) -> None:
 
 
 def test_permanent_error_fails_the_message_transient_keeps_it_queued(settings, monkeypatch) -> None:
-    from guardians.sms.transports import LocmemTransport
+    from sms.transports import LocmemTransport
 
     message = SmsMessage.objects.create(to="01012345678", body="x", purpose="test")
     monkeypatch.setattr(LocmemTransport, "send", _raise(TransportError("busy", permanent=False)))

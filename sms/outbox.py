@@ -1,7 +1,13 @@
+"""All SMS go through one path: ``queue_sms`` writes the row, a task sends it after commit."""
+
 from __future__ import annotations
 
-from guardians.models import SmsMessage
 from hwaseong_safety.commit import on_commit_robust
+from sms.models import SmsMessage
+from sms.tasks import send_sms
+
+# Every message starts with the service's name, so people recognise it (and its spoofs).
+SMS_PREFIX = "[화성안전귀가]"
 
 
 def queue_sms(to: str, body: str, purpose: str) -> SmsMessage:
@@ -14,8 +20,6 @@ def queue_sms(to: str, body: str, purpose: str) -> SmsMessage:
 
 def queue_many(messages: list[tuple[str, str]], purpose: str) -> list[SmsMessage]:
     """``queue_sms`` for several (to, body) at once: one INSERT (an SOS to every guardian)."""
-    from guardians.tasks import send_sms
-
     rows = SmsMessage.objects.bulk_create([SmsMessage(to=to, body=body, purpose=purpose)
                                            for to, body in messages])
     for row in rows:

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from guardians.phones import mask
-from guardians.sms.length import LMS_MAX_BYTES, message_type, too_long
+from sms.length import LMS_MAX_BYTES, message_type, too_long
 
 logger = logging.getLogger(__name__)
 

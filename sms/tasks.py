@@ -16,9 +16,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from guardians.models import SmsMessage, SmsStatus
 from guardians.phones import InvalidPhone, normalize_mobile
-from guardians.sms.transports import Sent, Transport, TransportError, get_transport
+from sms.models import SmsMessage, SmsStatus
+from sms.transports import Sent, Transport, TransportError, get_transport
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,8 @@ def deliver(message_id: int, expected_attempts: int | None = None) -> Outcome:
     return _record_sent(claimed, sent)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
+# Named by their old module: a retry already queued with its countdown carries the name.
+@shared_task(bind=True, acks_late=True, max_retries=None, name="guardians.tasks.send_sms")
 def send_sms(self, message_id: int, expected_attempts: int | None = None) -> str:
     """Send one queued SMS. Idempotent: a message already sent, failed, gone or claimed by a live
     attempt is left alone. Transient failures come back through ``self.retry`` with backoff (the
@@ -188,7 +189,7 @@ def send_sms(self, message_id: int, expected_attempts: int | None = None) -> str
 STALE_AFTER = timedelta(seconds=60)
 
 
-@shared_task
+@shared_task(name="guardians.tasks.resend_stale_sms")
 def resend_stale_sms() -> int:
     """Queue again every SMS still waiting well after it was written and not owned by an attempt
     or a scheduled retry: its task was lost (broker down at commit time), its retry was lost, or

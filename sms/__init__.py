@@ -1,0 +1,3 @@
+"""Text messages: every SMS is a row (``models``), queued in its cause's transaction
+(``outbox.queue_sms``), sent after commit by a task (``tasks``) through a transport
+(``transports``); ``budget`` caps what a citizen's own actions may cost, ``length`` says SMS or LMS."""
