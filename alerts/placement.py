@@ -1,4 +1,6 @@
-"""Where an alert goes: routing with the fallbacks that make sure an SOS always has a home."""
+"""Where an alert goes, the one home of that rule for alerts: ``place`` for a new alert (routing with
+the fallbacks that make sure an SOS always has a home), ``follow`` when its citizen moves. The
+point-to-center rule itself is operators/jurisdiction.py."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import Point
 
+from alerts.models import Alert
 from guardians.models import Citizen
 from operators.centers import host_center
 from operators.jurisdiction import NoCentersConfigured, Routing, route_point
@@ -19,7 +22,8 @@ class Placement:
     out_of_area: bool
     border_centers: tuple[Center, ...]
     distance_outside_m: float | None
-    # How the center was chosen: "fix", "last_location", "home_center", "host_center" or "none".
+    # How the center was chosen: "fix", "last_location", "home_center", "host_center", "none", or
+    # "pinned" (an operator chose it; ``follow``).
     routed_by: str
     # The human address of the alert's own position (NO_ADDRESS without one).
     address: Address = NO_ADDRESS
@@ -48,3 +52,18 @@ def place(citizen: Citizen, point: Point | None) -> Placement:
     if (host := host_center()) is not None:
         return Placement(host, False, (), None, "host_center", address)
     return Placement(None, False, (), None, "none", address)
+
+
+def follow(alert: Alert, point: Point) -> Placement | None:
+    """Where the alert goes when its citizen's position moves to ``point``: None while no linked
+    center exists (it stays where it is). A center an operator chose (``center_pinned``) stays; the
+    city the citizen is in then sees the alert as a border center."""
+    routing = route(point)
+    if routing is None:
+        return None
+    if alert.center_pinned and alert.center is not None:
+        watchers = {routing.center, *routing.neighbours} - {alert.center}
+        return Placement(alert.center, alert.out_of_area, tuple(sorted(watchers, key=lambda c: c.code)),
+                         None, "pinned")
+    return Placement(routing.center, routing.out_of_area, routing.neighbours, routing.distance_outside_m,
+                     "fix")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alerts.locations import Fix
 from alerts.models import Alert, AlertKind, AlertLocation, AlertStatus, Trip
-from alerts.placement import Placement, place, route
+from alerts.placement import Placement, follow, place
 from alerts.status import STALE_AFTER_S
 from alerts.texts import alert_cancelled_body, sos_body
 from alerts.timeline import record_event
@@ -217,27 +217,19 @@ def do_add_alert_locations(alert: Alert, fixes: Sequence[Fix]) -> Alert:
 
 def _reroute(alert: Alert, fix: Fix) -> str:
     """Route the new position; record and publish what changed. Returns the published kind."""
-    routing = route(fix.point)
-    old = alert.center
-    if routing is None:
+    placement, old = follow(alert, fix.point), alert.center
+    if placement is None:
         publish_alert_event(alert, "location")
         return "location"
-    if alert.center_pinned and old is not None:
-        # An operator chose the center: it stays; the city the citizen is in sees it as a border.
-        watchers = {routing.center, *routing.neighbours} - {old}
-        alert.border_centers.set(sorted(watchers, key=lambda center: center.code))
-        publish_alert_event(alert, "location")
-        return "location"
-    alert.center, alert.out_of_area = routing.center, routing.out_of_area
-    alert.border_centers.set(routing.neighbours)
+    alert.center, alert.out_of_area = placement.center, placement.out_of_area
+    alert.border_centers.set(placement.border_centers)
     if old is None:
-        record_event(alert, "routed", data={"to": routing.center.code})
+        record_event(alert, "routed", data={"to": placement.center.code})
         publish_alert_event(alert, "routed")
         return "routed"
-    if old.pk != routing.center.pk:
-        record_event(alert, "transferred",
-                                  data={"from": old.code, "to": routing.center.code,
-                                        "out_of_area": routing.out_of_area})
+    if old.pk != placement.center.pk:
+        record_event(alert, "transferred", data={"from": old.code, "to": placement.center.code,
+                                                 "out_of_area": placement.out_of_area})
         publish_alert_event(alert, "transferred", also_centers=[old.code])
         return "transferred"
     publish_alert_event(alert, "location")
