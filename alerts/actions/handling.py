@@ -16,22 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alerts.actions.notices import tell_guardians_of_close
 from alerts.dispatch import config as dispatch_config
 from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.dispatch.delivery import record_agency_disclosure
 from alerts.dispatch.tasks import queue_delivery, queue_overdue_check
 from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation, EscalationAgency
-from alerts.texts import alert_closed_body
 from alerts.timeline import record_event
 from console.realtime.publish import publish_alert_event
 from console.visibility import sees_all_centers
-from guardians.notify import notify_guardians
 from hwaseong_safety.commit import on_commit_robust
 from operators.models import Center, User
 
 logger = logging.getLogger(__name__)
 
-CLOSED_SMS_PURPOSE = "alert_closed"
 
 # Statuses an action may still change; a citizen's cancel and a close end the alert.
 FINISHED = (AlertStatus.CLOSED, AlertStatus.CANCELLED)
@@ -256,7 +254,7 @@ def do_close_alert(alert: Alert, user: User, disposition: str, note: str = "") -
     """End the alert with what it turned out to be, and tell the guardians it is over (one SMS each,
     queued in this transaction: a close that rolls back sends nothing). A duress alert still reads
     "cancelled" in the app (alerts.status.app_status) and its guardians get no SMS (see
-    _notify_guardians_of_close)."""
+    alerts.actions.notices)."""
     with transaction.atomic():
         alert = _locked(alert)
         now = timezone.now()
@@ -266,23 +264,7 @@ def do_close_alert(alert: Alert, user: User, disposition: str, note: str = "") -
         event = record_event(alert, "closed", actor=user,
                                           data={"disposition": disposition, "note": note})
         publish_alert_event(alert, "closed", event=event)
-        _notify_guardians_of_close(alert)
+        tell_guardians_of_close(alert)
     return alert, event
 
 
-def _notify_guardians_of_close(alert: Alert) -> None:
-    """Nothing for a duress alert: the citizen answered the app's cancel under threat, and the person
-    threatening them may be holding the phone or standing next to a guardian's. An SMS saying "the
-    SOS was closed by the center" would tell them the cancel was not what it seemed. The SMS names
-    no place, so it is no location disclosure. In a savepoint: the close must not fail for it."""
-    if alert.is_duress:
-        return
-    try:
-        with transaction.atomic():
-            body = alert_closed_body(alert)  # the same text for every guardian
-            notify_guardians(alert.citizen, CLOSED_SMS_PURPOSE, lambda _guardian, _link: body,
-                             discloses_location=False)
-    except Exception:
-        logger.exception("alert %s closed; guardians could not be notified", alert.pk)
-        record_event(alert, "guardians_not_notified",
-                                  data={"purpose": CLOSED_SMS_PURPOSE})

@@ -17,21 +17,19 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from alerts.actions.notices import tell_guardians_of_cancel, tell_guardians_of_sos
 from alerts.locations import Fix
 from alerts.models import Alert, AlertKind, AlertLocation, AlertStatus, Trip
 from alerts.placement import Placement, follow, place
 from alerts.status import STALE_AFTER_S
-from alerts.texts import alert_cancelled_body, sos_body
 from alerts.timeline import record_event
 from console.realtime.publish import publish_alert_event
 from guardians.models import Citizen
-from guardians.notify import notify_guardians
 from operators.models import Center
 from places.address import describe
 
 logger = logging.getLogger(__name__)
 
-CANCELLED_SMS_PURPOSE = "alert_cancelled"
 
 
 class WrongPin(Exception):
@@ -102,17 +100,7 @@ def _record_new_sos(alert: Alert, placement: Placement, fix: Fix | None, trip: T
         remember_citizen_location(alert.citizen_id, fix, first_city)
     # Before the SMS: it never raises. Built now: nothing below changes the alert.
     publish_alert_event(alert, "created", border_codes=[c.code for c in placement.border_centers])
-    _notify_guardians_of_sos(alert)
-
-
-def _notify_guardians_of_sos(alert: Alert) -> None:
-    """In a savepoint: a failure to tell the guardians must not take the SOS down with it."""
-    try:
-        with transaction.atomic():
-            notify_guardians(alert.citizen, "sos", lambda _guardian, link: sos_body(alert, link), alert=alert)
-    except Exception:
-        logger.exception("SOS %s: guardians could not be notified", alert.pk)
-        record_event(alert, "guardians_not_notified")
+    tell_guardians_of_sos(alert)
 
 
 def jsonb_safe(value: object) -> object:
@@ -265,24 +253,8 @@ def do_cancel_alert(alert: Alert, pin: str) -> Alert:
             alert.save(update_fields=["status", "cancelled_at", "updated_at"])
             record_event(alert, "cancelled")
             publish_alert_event(alert, "cancelled")
-            _notify_guardians_of_cancel(alert)
+            tell_guardians_of_cancel(alert)
     return alert
-
-
-def _notify_guardians_of_cancel(alert: Alert) -> None:
-    """The citizen's own cancel: guardians who got the SOS are told it was cancelled (one short SMS,
-    no link, no place). Never on a duress cancel (``_mark_duress``): the guardians are not told to
-    stand down while the center works the alert, and the citizen's phone shows the same
-    "cancelled" either way, so whoever holds it learns nothing (docs/sms.md). In a savepoint: the
-    cancel must not fail for it."""
-    try:
-        with transaction.atomic():
-            body = alert_cancelled_body(alert)
-            notify_guardians(alert.citizen, CANCELLED_SMS_PURPOSE, lambda _guardian, _link: body,
-                             discloses_location=False)
-    except Exception:
-        logger.exception("alert %s cancelled; guardians could not be notified", alert.pk)
-        record_event(alert, "guardians_not_notified", data={"purpose": CANCELLED_SMS_PURPOSE})
 
 
 def _mark_duress(alert: Alert, now: datetime) -> None:

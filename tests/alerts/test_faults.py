@@ -18,7 +18,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from alerts.actions.handling import CLOSED_SMS_PURPOSE, AlertFinished, do_close_alert
+from alerts.actions.handling import AlertFinished, do_close_alert
+from alerts.actions.notices import CLOSED_SMS_PURPOSE
 from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert, Disclosure
 from guardians.models import Guardian
