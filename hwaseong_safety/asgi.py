@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 
-from hwaseong_safety.asgi_http import get_sync_chain_asgi_application
+from hwaseong_safety.fastpath.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hwaseong_safety.settings")
 # Django must be set up before anything imports models (consumers, routing). Our views are all
-# synchronous: the chain runs as one call in the request's thread (see the module).
-django_asgi_app = get_sync_chain_asgi_application()
+# synchronous: with FASTPATH the chain runs as one call in the request's thread (fastpath/asgi.py).
+django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

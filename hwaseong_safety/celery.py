@@ -7,8 +7,9 @@ from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hwaseong_safety.settings")
 
-# Celery's Django fix-up, keeping each worker process's connection pool (celery_fixup.py).
-app = Celery("hwaseong_safety", fixups=["hwaseong_safety.celery_fixup:fixup"])
+# Celery's Django fix-up, keeping each worker process's connection pool with FASTPATH
+# (fastpath/celery_pool.py).
+app = Celery("hwaseong_safety", fixups=["hwaseong_safety.fastpath.celery_pool:fixup"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -61,28 +61,6 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-class SyncChainMiddleware:
-    """Last in MIDDLEWARE, does nothing but be synchronous-only, so that under ASGI Django runs the
-    whole middleware chain and the view in the request's one worker thread.
-
-    Django adapts each middleware to the mode of the one below it, starting from its asynchronous
-    core. Without this, the middlewares below the last sync-only one (WhiteNoise) ran in async
-    mode, and Django's MiddlewareMixin runs each process_request/process_response of an async-mode
-    middleware through sync_to_async: a dozen thread hops a request, each waiting for the busy
-    event loop (py-spy under wrk: a sixth of the samples in Event.wait). With this one, a request
-    crosses between the loop and its thread three times.
-
-    The server itself now loads the chain in sync mode (hwaseong_safety/asgi_http.py: one
-    crossing a request), where this is a no-op; it stays for handlers that load the chain in
-    async mode: Django's own ASGIHandler, and the AsyncClient of the tests."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-
 class RefuseNulMiddleware:
     """A NUL byte in the path or a query parameter is a 400 before any view runs.
 

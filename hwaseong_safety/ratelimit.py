@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 
 from hwaseong_safety.env import parse_rate
+from hwaseong_safety.fastpath import redis_client
 
 __all__ = ["Counter", "Decision", "charge", "hit", "parse_rate"]
 
@@ -66,7 +67,7 @@ return 0
 
 
 def _client():
-    return cache._cache.get_client(write=True)  # Django's RedisCache: the process's shared pool
+    return redis_client(cache)
 
 
 def _key(name: str) -> str:

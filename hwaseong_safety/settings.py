@@ -50,6 +50,10 @@ def _served_at(host: str, port: int) -> str:
 
 SITE_URL = env.str("SITE_URL", _served_at(HOST, PORT)).rstrip("/")
 
+# The framework patches (hwaseong_safety/fastpath/, docs/fastpath.md). Off, stock Django, Channels
+# and Celery paths run everywhere: the way to check an upgrade (make test runs both).
+FASTPATH = env.bool("HWASEONG_FASTPATH", True)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -86,9 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Keep last: the chain runs in one thread under ASGI (see the class).
-    "hwaseong_safety.middleware.SyncChainMiddleware",
 ]
+if FASTPATH:  # Keep last: the chain runs in one thread under ASGI (see the class).
+    MIDDLEWARE.append("hwaseong_safety.fastpath.middleware.SyncChainMiddleware")
 
 ROOT_URLCONF = "hwaseong_safety.urls"
 ASGI_APPLICATION = "hwaseong_safety.asgi.application"
@@ -162,7 +166,9 @@ CHANNEL_LAYERS = {
 # Throttling counters and short-lived state; shared by every web process.
 CACHES = {
     "default": {
-        "BACKEND": "hwaseong_safety.cache.SharedPoolRedisCache",
+        # One connection pool per process with FASTPATH (fastpath/cache.py), one per request without.
+        "BACKEND": ("hwaseong_safety.fastpath.cache.SharedPoolRedisCache" if FASTPATH
+                    else "django.core.cache.backends.redis.RedisCache"),
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", "hwaseong"),
         # A Redis that hangs (not one that refuses) must not hold a request, an SOS among them.
@@ -170,8 +176,10 @@ CACHES = {
     }
 }
 # Sessions read from Redis, written through to PostgreSQL: one query less per console request, and
-# when Redis is away the database alone serves (hwaseong_safety/sessions.py): a console keeps working.
-SESSION_ENGINE = "hwaseong_safety.sessions"
+# when Redis is away the database alone serves (fastpath/sessions.py): a console keeps working. Django's
+# own cached_db without FASTPATH.
+SESSION_ENGINE = ("hwaseong_safety.fastpath.sessions" if FASTPATH
+                  else "django.contrib.sessions.backends.cached_db")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
-from hwaseong_safety import lean
+from hwaseong_safety import fastpath
 from operators.lockout import LockoutModelBackend
 from operators.models import User
 from operators.roles import ADMIN_PERMISSIONS
@@ -16,15 +14,13 @@ class RoleBackend(LockoutModelBackend):
     def get_user(self, user_id: object) -> User | None:
         """As ModelBackend's (read on every request, nothing cached), without the ORM's query
         building: every console and staff API request asks, and that cost about 1 ms of CPU for
-        this one-row query (hwaseong_safety/lean.py; issue 7)."""
+        this one-row query (hwaseong_safety/fastpath/rows.py; issue 7)."""
         try:
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {lean.select(User, 'u')} FROM operators_user AS u WHERE u.id = %s", [pk])
-            row = cursor.fetchone()
-        user = lean.build(User, row) if row is not None else None
+        sql = f"SELECT {fastpath.columns(User, 'u')} FROM operators_user AS u WHERE u.id = %s"
+        user = fastpath.read_one(User.objects.filter(pk=pk), sql, [pk])
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: object, obj: object = None) -> set[str]:

@@ -37,6 +37,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
+from hwaseong_safety.fastpath import redis_client
 from operators.audit import client_ip
 
 logger = logging.getLogger(__name__)
@@ -209,7 +210,7 @@ def unlock(*, username: str | None = None, ip: str | None = None) -> None:
 
 def clear_all() -> int:
     """Every lockout counter and lock in this cache's key prefix; the number of keys removed."""
-    client = cache._cache.get_client(write=True)  # Django's RedisCache: SCAN, never KEYS or FLUSHDB
+    client = redis_client(cache)  # SCAN, never KEYS or FLUSHDB
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*:{_PREFIX}:*"))
     if keys:
         client.delete(*keys)

@@ -31,7 +31,9 @@ def _no_throttle_counts():
     test's requests must not count against the next test's (the same numbers recur)."""
     from django.core.cache import cache
 
-    client = cache._cache.get_client(write=True)
+    from hwaseong_safety.fastpath import redis_client
+
+    client = redis_client(cache)
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*throttle_*", count=10_000))
     if keys:
         client.delete(*keys)

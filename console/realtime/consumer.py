@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from console.realtime.publish import ALL_CENTERS_GROUP, center_group
 from console.realtime.push import ALL_VIEW, Built, Viewer, encode
 from console.realtime.sessions import LiveSession, live_sessions, session_digest, session_holds
 from console.visibility import console_alerts_queryset, may_open_console, open_queue, sees_all_centers
+from hwaseong_safety.fastpath.channels_dispatch import DirectDispatch
 from operators.models import User
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,9 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_LAGGING = 4408  # fell too far behind: reconnect at once (a snapshot brings it up to date)
 
 
-class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+class ConsoleConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
+    """DirectDispatch: no connection clean-up hop per message (fastpath/channels_dispatch.py)."""
+
     user: User | None = None
     viewer: Viewer | None = None
     presence_code: str | None = None
@@ -59,16 +61,6 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         finally:
             # Also after an exception in a handler, when Channels never calls disconnect().
             await asyncio.shield(self._cleanup())
-
-    async def dispatch(self, message: dict) -> None:
-        """As channels' own, without its ``aclose_old_connections()`` before every handler: that is
-        a hop onto the one sync thread per message per console (20 SOS/s to 50 consoles: 1,000 a
-        second, queued behind every snapshot), and our handlers reach the database only through
-        database_sync_to_async, which closes old connections itself."""
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
 
     async def connect(self) -> None:
         # Accept first, then close with our code: a refused handshake shows browsers only 1006.

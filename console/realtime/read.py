@@ -3,10 +3,11 @@
 Every SOS costs one push build per web process, and the ORM's way of reading them (the alert with
 its center, citizen, claimer and trip joined, its border centers prefetched, then the timeline
 entry: three queries) took about 8 of the build's 10 ms of CPU, most of it building the SQL.
-Here one statement reads the same rows and ``hwaseong_safety.lean`` turns them into the same
+Here one statement reads the same rows and ``hwaseong_safety.fastpath`` turns them into the same
 model instances (the ORM's converters, related objects and the border-center prefetch cache set as
-the ORM would), so ConsoleAlertSerializer and TimelineEventSerializer give the same output.
-``tests/console/test_console_read.py`` holds the two ways to the same answer.
+the ORM would), so ConsoleAlertSerializer and TimelineEventSerializer give the same output. With
+``FASTPATH`` off the ORM reads them (``orm_read``). ``tests/console/test_console_read.py`` holds
+the two ways to the same answer.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from functools import cache
 
 from django.db import connection
 
+from alerts.console_serializers import console_alerts_queryset
 from alerts.models import Alert, AlertEvent, Trip
 from guardians.models import Citizen
-from hwaseong_safety import lean
+from hwaseong_safety import fastpath
 from operators.models import Center, User
 
 CENTER_FIELDS = ["id", "code", "name"]  # what the console shows of a center; never the boundary
@@ -28,19 +30,19 @@ CENTER_FIELDS = ["id", "code", "name"]  # what the console shows of a center; ne
 def _sql() -> str:
     # The timeline entry: the one the publisher named, else the newest of the event's kind.
     return f"""
-SELECT {lean.select(Alert, "a")}, ce.id, ce.code, ce.name, {lean.select(Citizen, "ci")},
-       {lean.select(User, "cu")}, {lean.select(Trip, "t")},
+SELECT {fastpath.columns(Alert, "a")}, ce.id, ce.code, ce.name, {fastpath.columns(Citizen, "ci")},
+       {fastpath.columns(User, "cu")}, {fastpath.columns(Trip, "t")},
        (SELECT json_agg(json_build_array(b.id, b.code, b.name) ORDER BY b.code)
           FROM alerts_alert_border_centers AS ab JOIN operators_center AS b ON b.id = ab.center_id
          WHERE ab.alert_id = a.id),
-       {lean.select(AlertEvent, "ev")}, {lean.select(User, "eu")}
+       {fastpath.columns(AlertEvent, "ev")}, {fastpath.columns(User, "eu")}
 FROM alerts_alert AS a
 JOIN guardians_citizen AS ci ON ci.id = a.citizen_id
 LEFT JOIN operators_center AS ce ON ce.id = a.center_id
 LEFT JOIN operators_user AS cu ON cu.id = a.claimed_by_id
 LEFT JOIN alerts_trip AS t ON t.id = a.trip_id
 LEFT JOIN LATERAL (
-    SELECT {lean.select(AlertEvent, "e")} FROM alerts_alertevent AS e
+    SELECT {fastpath.columns(AlertEvent, "e")} FROM alerts_alertevent AS e
     WHERE e.alert_id = a.id
       AND CASE WHEN %(event_id)s::bigint IS NULL THEN e.kind = %(kind)s ELSE e.id = %(event_id)s END
     ORDER BY e.created_at DESC, e.id DESC LIMIT 1
@@ -55,13 +57,15 @@ def _center(values: list) -> Center | None:
 
 
 def _take(row: list, model: type, start: int) -> tuple[object | None, int]:
-    end = start + lean.width(model)
+    end = start + fastpath.width(model)
     values = row[start:end]
-    return (lean.build(model, values) if values[0] is not None else None), end
+    return (fastpath.build(model, values) if values[0] is not None else None), end
 
 
 def read_for_push(pk: int, kind: str, event_id: int | None) -> tuple[Alert | None, AlertEvent | None]:
     """(the alert as console_alerts_queryset reads it, its timeline entry) or (None, None)."""
+    if not fastpath.enabled():
+        return orm_read(pk, kind, event_id)
     with connection.cursor() as cursor:
         cursor.execute(_sql(), {"pk": pk, "kind": kind, "event_id": event_id})
         row = cursor.fetchone()
@@ -80,10 +84,19 @@ def read_for_push(pk: int, kind: str, event_id: int | None) -> tuple[Alert | Non
     if isinstance(border, str):  # json comes back as text when the connection keeps it so
         border = json.loads(border)
     centers = [_center(list(values)) for values in border or []]
-    # What prefetch_related("border_centers") leaves behind: the manager answers from this cache.
-    border_qs = alert.border_centers.all()
-    border_qs._result_cache, border_qs._prefetch_done = centers, True
-    alert._prefetched_objects_cache = {"border_centers": border_qs}
+    fastpath.prefill(alert, "border_centers", centers)  # as prefetch_related("border_centers")
     if event is not None:
         event.actor = actor
+    return alert, event
+
+
+def orm_read(pk: int, kind: str, event_id: int | None) -> tuple[Alert | None, AlertEvent | None]:
+    """The same through the ORM: three queries (the alert with its joins, its border centers, the
+    timeline entry)."""
+    alert = console_alerts_queryset(Alert.objects.filter(pk=pk)).first()
+    if alert is None:
+        return None, None
+    events = AlertEvent.objects.select_related("actor").filter(alert_id=pk)
+    event = (events.filter(pk=event_id).first() if event_id is not None
+             else events.filter(kind=kind).order_by("-created_at", "-id").first())
     return alert, event

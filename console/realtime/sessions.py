@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from hwaseong_safety.sessions import SessionStore
 from operators.models import User
 
 
@@ -41,7 +42,7 @@ def live_sessions(keys: list[str]) -> dict[str, LiveSession]:
     if not keys:
         return {}
     rows = Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now())
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()  # only to decode
     live = {}
     for row in rows.values_list("session_key", "session_data"):
         data = store.decode(row[1])

@@ -26,7 +26,7 @@ from tests.alerts.conftest import (
 )
 from tests.factories import make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 URL = "/api/v1/alerts/"
 
 

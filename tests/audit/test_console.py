@@ -10,7 +10,7 @@ from operators.models import AccessAction, AccessRecord, User
 from tests.console.conftest import logged_in, raise_sos
 from tests.factories import make_camera
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 BASE = "/api/v1/console"
 IP = {"REMOTE_ADDR": "192.0.2.44", "HTTP_USER_AGENT": "ConsoleBrowser/1"}

@@ -14,7 +14,7 @@ from django.conf import settings
 from console.realtime import hub as console_hub
 from tests.console.conftest import communicator, raise_sos, receive, session_headers
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.fastpath, pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import transaction
 
 from sms.models import SmsMessage, SmsStatus
@@ -20,8 +21,9 @@ from tests.alerts.conftest import make_app_user
 from tests.alerts.test_faults import redis_down
 from tests.alerts.test_trips import start
 from tests.console.conftest import logged_in, raise_sos
+from tests.modes import fast_only
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
 
 
 def test_sms_queued_while_the_broker_is_down_commits_quietly_and_stays_queued(caplog) -> None:
@@ -40,6 +42,7 @@ def test_trip_started_while_redis_is_down_is_201_with_its_sms_queued(centers) ->
     assert SmsMessage.objects.filter(status=SmsStatus.QUEUED).count() == 1
 
 
+@fast_only
 def test_console_page_and_api_work_from_the_database_while_redis_is_down(staff) -> None:
     alert = raise_sos()
     client = logged_in(staff.hwaseong)  # the session is written with Redis up
@@ -59,3 +62,12 @@ def test_logout_while_redis_is_down_fails_rather_than_leave_the_session_in_redis
     # The database copy went first: once Redis is back, the session is gone for good.
     client.post("/logout/")
     assert client.get("/api/v1/console/queue/").status_code == 403
+
+
+@pytest.mark.skipif(settings.FASTPATH, reason="Django's own session engine: HWASEONG_FASTPATH=0")
+def test_djangos_own_cached_db_sessions_fail_while_redis_is_down(staff) -> None:
+    """Canary of hwaseong_safety/fastpath/sessions.py: when this fails, Django's cached_db engine
+    tolerates a refusing cache itself and the patch can go."""
+    client = logged_in(staff.hwaseong)
+    with redis_down(), pytest.raises(redis.ConnectionError):
+        client.get("/console/")

@@ -21,7 +21,7 @@ from tests.console.conftest import (
 )
 from tests.factories import make_camera
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 BASE = "/api/v1/console"
 

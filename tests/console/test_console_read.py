@@ -27,7 +27,7 @@ from tests.console.conftest import (  # noqa: F401 - fixtures
     staff,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 
 def orm_read(pk: int, kind: str, event_id: int | None) -> tuple[dict | None, dict | None]:

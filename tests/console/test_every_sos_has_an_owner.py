@@ -11,6 +11,7 @@ from alerts.models import Alert
 from tests.alerts.conftest import SEA_WEST, loc
 from tests.console.conftest import communicator, logged_in, make_app_user, receive, session_headers
 
+pytestmark = pytest.mark.fastpath
 BASE = "/api/v1/console"
 
 

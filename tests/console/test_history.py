@@ -15,7 +15,7 @@ from operators.models import AccessAction, AccessRecord, Role
 from tests.console.conftest import INSIDE_ANSAN, INSIDE_HWASEONG, logged_in, make_app_user, raise_sos
 from tests.factories import make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 URL = "/console/history/"
 

@@ -26,6 +26,8 @@ from tests.console.conftest import (
 )
 from tests.factories import make_staff
 
+pytestmark = pytest.mark.fastpath
+
 
 def asyncio_db(test: object) -> object:
     """Against the real ASGI application, Redis channel layer and committed rows."""

@@ -27,7 +27,7 @@ from guardians.models import Citizen
 from operators.models import Center, Role, User
 from tests.browser.test_console import SOS_AT, AsgiServer
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
 
 SEND_QUEUE = 20  # the server's CONSOLE_SEND_QUEUE here: a laggard is found sooner
 CLOSE_LAGGING_FRAME = b"\x88\x02" + struct.pack("!H", 4408)

@@ -21,7 +21,7 @@ from tests.console.conftest import (
     session_headers,
 )
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.fastpath, pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]
 
 

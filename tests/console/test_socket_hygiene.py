@@ -15,7 +15,7 @@ from console.realtime import presence
 from console.realtime.consumer import ConsoleConsumer
 from tests.console.conftest import communicator, logged_in, receive, session_headers
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
+pytestmark = [pytest.mark.fastpath, pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]
 
 

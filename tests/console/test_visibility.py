@@ -9,7 +9,7 @@ from operators.models import Role
 from tests.console.conftest import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, raise_sos
 from tests.factories import make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 
 def test_center_bound_roles_see_their_center_and_its_border_band(staff, centers):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from operators.models import Role, User
 from tests.factories import make_center, make_staff
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from alerts.locations import Fix
 from alerts.models import Alert, Trip
 from cameras.models import Camera
 from guardians.models import Guardian
+from hwaseong_safety.fastpath import redis_client
 from tests.alerts.conftest import ANSAN_BBOX, HWASEONG_BBOX, INSIDE_HWASEONG, make_app_user
 from tests.factories import make_camera, make_center, make_staff
 from tests.guardians.helpers import make_trip
@@ -117,7 +118,7 @@ def _steered(body: dict) -> bool:
 
 def clear_throttles() -> None:
     # Only throttle counters, in this run's Redis database and key prefix (tests/settings.py).
-    client = cache._cache.get_client(write=True)
+    client = redis_client(cache)
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*throttle_*"))
     if keys:
         client.delete(*keys)

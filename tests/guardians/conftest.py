@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from guardians.auth import issue_token
 from guardians.models import Citizen
+from hwaseong_safety.fastpath import redis_client
 from sms.transports import LocmemTransport
 
 
@@ -25,7 +26,7 @@ def _clear_throttles() -> None:
     # Only our throttle counters, in the test Redis database (tests/settings.py): nothing else.
     # MATCH filters each SCAN batch on the server, so the whole database is walked either way:
     # large batches keep that to a few round trips on a database reused between runs.
-    client = cache._cache.get_client(write=True)
+    client = redis_client(cache)
     keys = list(client.scan_iter(match=f"{cache.key_prefix}:*throttle_*", count=10_000))
     if keys:
         client.delete(*keys)

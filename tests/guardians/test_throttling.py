@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 REGISTER = "/api/v1/app/register"
 VERIFY = "/api/v1/app/verify"

@@ -1,6 +1,7 @@
 """The real ASGI application (hwaseong_safety.asgi): a request runs its middleware chain and view
 in one worker thread, crossing once, and the cache reuses one Redis connection pool per process
-(hwaseong_safety/asgi_http.py, hwaseong_safety/cache.py; docs/benchmarks.md for why)."""
+(hwaseong_safety/fastpath/asgi.py and cache.py; docs/benchmarks.md for why). The last test holds
+for Django's own handler too (HWASEONG_FASTPATH=0)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.test import Client
 
-from hwaseong_safety.middleware import SyncChainMiddleware
+from hwaseong_safety.fastpath.middleware import SyncChainMiddleware
 from tests.factories import make_camera, make_staff
 from tests.hardening.test_body_limits import run
+from tests.modes import fast_only
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
 
 
 def scope(path: str, query: bytes, cookie: str | None = None) -> dict:
@@ -42,6 +44,7 @@ def staff_session() -> str:
     return client.cookies["sessionid"].value
 
 
+@fast_only
 @pytest.mark.asyncio
 async def test_a_request_crosses_into_a_thread_once_and_does_everything_there(monkeypatch) -> None:
     cookie = await staff_session()
@@ -88,6 +91,7 @@ def _connections_received() -> int:
         client.close()
 
 
+@fast_only
 @pytest.mark.asyncio
 async def test_requests_share_the_cache_connection_pool() -> None:
     cookie = await staff_session()
@@ -100,6 +104,7 @@ async def test_requests_share_the_cache_connection_pool() -> None:
     assert await sync_to_async(_connections_received)() - before <= 2
 
 
+@fast_only
 def test_cache_objects_of_other_threads_share_the_pool() -> None:
     pools: list[object] = []
 
@@ -116,10 +121,12 @@ def test_cache_objects_of_other_threads_share_the_pool() -> None:
     assert len(pools) == 3 and len({id(pool) for pool in pools}) == 1
 
 
+@fast_only
 @pytest.mark.asyncio
 async def test_worker_threads_hand_their_connections_back() -> None:
     """The pool's threads outlive requests: each must give its connection back before the
-    response goes out, or a few busy threads would hold the pool dry."""
+    response goes out, or a few busy threads would hold the pool dry. (Django's own handler gives
+    it back after the response went out, in response.close(): this would race there.)"""
     from django.db import connections
 
     cookie = await staff_session()

@@ -18,6 +18,7 @@ from hwaseong_safety.body_limits import body_limit
 from operators.models import Role, User
 from tests.guardians.helpers import make_trip
 
+pytestmark = pytest.mark.fastpath
 FIVE_MB = 5 * 1024 * 1024
 
 

@@ -25,6 +25,7 @@ from rest_framework.test import APIRequestFactory
 from guardians.throttles import RegisterIPThrottle
 from operators.audit import client_ip
 
+pytestmark = pytest.mark.fastpath
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -42,11 +43,12 @@ def procfile_server(transactional_db: None) -> Iterator[str]:
     from django.core.cache import cache
     from django.db import connection
 
+    from hwaseong_safety.fastpath import redis_client
     from tests.browser.test_console import database_url, free_port
 
     # The server's cache prefix names the test database (tests/settings.py), not ours: clear its
     # throttle counters, which an earlier run on this machine may have left in the window.
-    client = cache._cache.get_client(write=True)
+    client = redis_client(cache)
     pattern = f"hwaseong-test-{connection.settings_dict['NAME']}:*throttle_*"
     keys = list(client.scan_iter(match=pattern, count=10_000))
     if keys:

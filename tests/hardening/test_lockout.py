@@ -16,7 +16,7 @@ from django.utils.html import escape
 from operators import lockout
 from operators.models import AccessAction, AccessRecord, Role, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
 PASSWORD = "test-right-password"
 

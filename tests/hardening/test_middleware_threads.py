@@ -1,5 +1,5 @@
-"""Under ASGI the middleware chain runs in the request's thread (hwaseong_safety.middleware.
-SyncChainMiddleware): Django otherwise runs each process_request/process_response of the
+"""Under ASGI the middleware chain runs in the request's thread (hwaseong_safety.fastpath.middleware.
+SyncChainMiddleware, with FASTPATH on): Django otherwise runs each process_request/process_response of the
 middlewares below the last sync-only one through sync_to_async, a hop to a thread and back each
 (docs/benchmarks.md: a sixth of the web workers' time under load)."""
 
@@ -9,7 +9,9 @@ import pytest
 from asgiref.sync import SyncToAsync
 from django.test import AsyncClient
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+from tests.modes import fast_only
+
+pytestmark = [pytest.mark.fastpath, fast_only, pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 async def test_a_request_crosses_into_a_thread_a_few_times_not_once_per_middleware(monkeypatch):

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver
 from operators.models import Role, User
 from tests.factories import make_center
 
+pytestmark = pytest.mark.fastpath
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         # cp949 cannot spell every character; '?' beats failing the whole export.
         data = text.encode(encoding, errors="replace")
         if path == "-":
-            buffer = getattr(self.stdout._out, "buffer", None)
+            buffer = getattr(self.stdout, "buffer", None)  # OutputWrapper passes it on from its stream
             if buffer is None:  # a text stream (call_command in tests): hand it the text
                 self.stdout.write(data.decode(encoding), ending="")
             else:

@@ -1,11 +1,17 @@
-"""Django's Redis cache with one connection pool per process, not one per request.
+"""Patch: Django's Redis cache with one connection pool per process, not one per request.
+
+Upstream API touched (private): subclasses of ``django.core.cache.backends.redis.RedisCache`` (its
+``_class``) and ``RedisCacheClient`` (``get_client``, ``_get_connection_pool`` and the attributes
+``_servers``, ``_pool_options``, ``_pool_class``, ``_client``, ``_get_connection_pool_index``).
+Settings name this backend only with ``FASTPATH`` on; off, Django's ``RedisCache``.
+Parity test: tests/hardening/test_asgi_http.py (the pool is shared; the whole suite runs on it).
 
 Django keeps a cache's connection pools on the cache object, and ``caches`` hands each context its
 own object: under ASGI every request is a new context, so every request opened a new TCP
 connection to Redis (connect, HELLO, CLIENT SETINFO, and redis-py reading its own package metadata
 from disk for the latter). py-spy put that at a tenth of the nearest-camera request
-(docs/benchmarks.md). Here the clients, each with its pool, live at module level, keyed by process, server and
-options; redis-py's clients and pools are thread-safe (and building a client sets up ~170 response
+(docs/benchmarks.md). Here the clients, each with its pool, live at module level, keyed by process,
+server and options; redis-py's clients and pools are thread-safe (and building a client sets up ~170 response
 callbacks, which Django did on every cache call).
 """
 

@@ -1,4 +1,9 @@
-"""Celery's Django fix-up, except that a worker process keeps its connection pool between tasks.
+"""Patch: Celery's Django fix-up, except that a worker process keeps its connection pool between tasks.
+
+Upstream API touched (internal): subclasses of ``celery.fixups.django.DjangoFixup`` (its
+``_worker_fixup``) and ``DjangoWorkerFixup.close_database`` (its ``_db``). The worker side is this
+one with ``FASTPATH`` on, Celery's own ``DjangoWorkerFixup`` off (the rest is Celery's either way).
+Parity and canary tests: tests/hardening/test_celery_pool.py.
 
 Celery 5.7's fix-up closes Django's connection pool at every task boundary in prefork workers
 (celery/celery#10554; the fix proposed upstream is #10555). Every task then opened a new
@@ -18,6 +23,7 @@ from typing import Any
 
 from celery import Celery
 from celery.fixups import django as celery_django
+from django.conf import settings
 
 
 class PoolKeepingWorkerFixup(celery_django.DjangoWorkerFixup):
@@ -31,8 +37,10 @@ class PoolKeepingFixup(celery_django.DjangoFixup):
     @property
     def worker_fixup(self) -> celery_django.DjangoWorkerFixup:
         # Made when first needed, as Celery's: it reads the app's configuration.
+        # The switch is read here, not in fixup(): the app is made while the settings are imported.
         if self._worker_fixup is None:
-            self._worker_fixup = PoolKeepingWorkerFixup(self.app)
+            worker = PoolKeepingWorkerFixup if settings.FASTPATH else celery_django.DjangoWorkerFixup
+            self._worker_fixup = worker(self.app)
         return self._worker_fixup
 
     @worker_fixup.setter

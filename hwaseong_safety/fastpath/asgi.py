@@ -1,5 +1,15 @@
-"""Django's ASGI handler for an app whose views and middlewares are all synchronous: each request
-crosses into a worker thread once and does all its work there.
+"""Patch: Django's ASGI handler for an app whose views and middlewares are all synchronous: each
+request crosses into a worker thread once and does all its work there.
+
+Upstream API touched (internal): a subclass of ``django.core.handlers.asgi.ASGIHandler`` that
+replaces ``__init__``, ``__call__`` and ``handle`` and calls its ``read_body``, ``create_request``,
+``get_response``, ``send_response``, ``chunk_size`` and ``response._handler_class``. It leaves out
+what Django's ``handle`` adds around the view: ``ThreadSensitiveContext`` and the
+``listen_for_disconnect`` task. Django cancels a request whose client went away; here the view runs
+to its end and its response goes nowhere (the server drops it). A sync view cannot be stopped
+mid-way in either (tests/hardening/test_client_disconnect.py shows both; docs/fastpath.md).
+``get_asgi_application()`` gives this handler with ``FASTPATH`` on, Django's own otherwise.
+Parity and canary tests: tests/hardening/test_asgi_http.py.
 
 Django's own ASGIHandler, for each request: starts a thread of its own (ThreadSensitiveContext)
 and joins it at the end; loads the middleware chain in async mode around an async core, so a sync
@@ -74,9 +84,11 @@ class SyncChainASGIHandler(ASGIHandler):
         return response
 
 
-def get_sync_chain_asgi_application() -> SyncChainASGIHandler:
-    """As django.core.asgi.get_asgi_application (django.setup first), with this handler."""
+def get_asgi_application() -> ASGIHandler:
+    """As django.core.asgi.get_asgi_application (django.setup first): this handler with
+    ``FASTPATH`` on, Django's own off."""
     import django
+    from django.conf import settings
 
     django.setup(set_prefix=False)
-    return SyncChainASGIHandler()
+    return SyncChainASGIHandler() if settings.FASTPATH else ASGIHandler()

@@ -1,5 +1,12 @@
-"""Sessions read from Redis and written through to PostgreSQL (``cached_db``), that keep working
-while Redis is away. Django's own falls back to the database on a failed cache read, but then
+"""Patch: sessions read from Redis and written through to PostgreSQL (``cached_db``), that keep
+working while Redis is away.
+
+Upstream API touched (private): a subclass of ``django.contrib.sessions.backends.cached_db.
+SessionStore`` that wraps its ``_cache`` and calls ``cached_db.DBStore.delete`` and
+``cache_key_prefix`` around ``cycle_key``. Settings name this engine only with ``FASTPATH`` on;
+off, Django's ``cached_db`` (and a Redis outage answers 500 on staff pages again).
+Canary: tests/chaos/test_redis_outage.py (fast path only).
+ Django's own falls back to the database on a failed cache read, but then
 writes the session back to the cache unguarded: with Redis down every console page, console API
 call and socket answered 500 (found by make chaos). Here a cache that refuses is skipped for reads
 and writes, and for the delete of the old key when a login renews the key (that key holds only what
