@@ -7,9 +7,11 @@ PY := .venv/bin/python
 run: setup demo serve  ## set up everything, load demo data, start web + worker + beat
 
 test: export WANT_BROWSER = 1
-test: setup  ## set up everything, then the whole suite against real PostGIS and Redis
+test: setup  ## set up everything, then the whole suite against real PostGIS and Redis, then the patched paths on stock Django
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	# The framework patches switched off: the tests whose path goes through one (docs/fastpath.md).
+	HWASEONG_FASTPATH=0 $(PY) -m pytest -m fastpath
 
 setup:
 	@bash scripts/setup.sh
