@@ -17,8 +17,8 @@ from functools import cache
 
 from django.db import connection
 
-from alerts.console_serializers import console_alerts_queryset
 from alerts.models import Alert, AlertEvent, Trip
+from console.visibility import console_alerts_queryset
 from guardians.models import Citizen
 from hwaseong_safety import fastpath
 from operators.models import Center, User

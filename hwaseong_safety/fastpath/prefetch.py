@@ -3,7 +3,7 @@
 Upstream API touched (private): ``QuerySet._result_cache``, ``QuerySet._prefetch_done`` and
 ``Model._prefetched_objects_cache``, the three attributes ``prefetch_related()`` leaves behind so
 that ``instance.<m2m>.all()`` answers without a query. Used by the console push's one-statement
-read (operators/console_read.py), which reads the related rows in the same statement.
+read (console/realtime/read.py), which reads the related rows in the same statement.
 Parity test: tests/console/test_console_read.py. Only called while ``fastpath.enabled()``.
 """
 

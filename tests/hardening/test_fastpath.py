@@ -15,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alerts.models import Alert
+from console.realtime.consumer import ConsoleConsumer
 from hwaseong_safety import fastpath
 from hwaseong_safety.asgi import django_asgi_app
 from hwaseong_safety.fastpath.asgi import SyncChainASGIHandler
-from operators.consumers import ConsoleConsumer
 from tests.console.conftest import raise_sos
 from tests.factories import make_center
 
