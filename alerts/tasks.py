@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from alerts.actions.trips import do_mark_trip_overdue
 from alerts.models import Alert, AlertEvent, Trip, TripStatus
+from alerts.retention import run_retention
 from alerts.timeline import record_event
 from console.realtime.publish import publish_alert_event
 
@@ -83,7 +84,6 @@ def do_alarm_unclaimed(alert_id: int) -> AlertEvent | None:
 def apply_location_retention() -> int:
     """Daily: trails of alerts and trips ended LOCATION_RETENTION_DAYS ago go (alerts/retention.py).
     Idempotent: what is reduced is not selected again."""
-    from alerts.retention import run_retention
 
     run = run_retention()
     return run.alert_fixes_deleted + run.trip_fixes_deleted

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cameras.admin_views import export_response, import_view
 from cameras.forms import CameraAdminForm
 from cameras.models import Camera, CameraEvent, EventKind, Status
 from operators.audit import AuditedAdminMixin, record_access
@@ -190,8 +191,6 @@ class CameraAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def export(self, request: HttpRequest, queryset: QuerySet[Camera], encoding: str) -> HttpResponse:
         # Imported here so this module loads even where the import/export module is not present.
-        from cameras.admin_views import export_response
-
         ids = sorted(queryset.values_list("pk", flat=True))
         with transaction.atomic():  # no file leaves without its access record
             record_access(request, AccessAction.CAMERA_EXPORT, subject_citizen_id=None,
@@ -217,8 +216,6 @@ class CameraAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.can_import(request):
             raise PermissionDenied
-        from cameras.admin_views import import_view
-
         return import_view(self, request)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:

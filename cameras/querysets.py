@@ -11,6 +11,8 @@ from django.db import connection, models
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
+from cameras.choices import Status
+
 # Ordering by ``<->`` on geography uses the GiST index but measures on a sphere, which can differ
 # from the true (spheroid) distance by up to about 0.5 %. We take this many extra candidates from
 # the index and sort them by true distance, so near-ties still come out in true order.
@@ -38,8 +40,6 @@ class CameraQuerySet(models.QuerySet):
     def usable(self) -> CameraQuerySet:
         """Cameras an operator can look at: retired and under-maintenance ones are left out;
         offline ones stay (marked by their status) since they may come back."""
-        from cameras.models import Status
-
         return self.exclude(status__in=[Status.RETIRED, Status.MAINTENANCE])
 
     def within_radius(self, point: Point, meters: float) -> CameraQuerySet:

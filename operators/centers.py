@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
-if TYPE_CHECKING:
-    from operators.models import Center
+from operators.models import Center
 
 HWASEONG_CODE = "41590"
 
@@ -114,8 +112,6 @@ def save_centers(boundaries: dict[str, MultiPolygon]) -> CenterChanges:
 
     Rows are written only when something differs, so loading the same file twice changes nothing
     (and keeps ``phone`` or other fields edited in the admin)."""
-    from operators.models import Center
-
     existing = {center.code: center for center in Center.objects.filter(code__in=boundaries)}
     created, updated, unchanged = [], [], []
     for code, boundary in sorted(boundaries.items()):
@@ -149,8 +145,6 @@ def host_center() -> Center | None:
     """The service's host center (``settings.HOST_CENTER_CODE``), else the first linked center by
     code, so that an alert with nowhere else to go still reaches operators; None only while no
     center exists at all (a fresh install before ``load_centers``)."""
-    from operators.models import Center
-
     centers = Center.objects.defer("boundary")
     return (centers.filter(code=settings.HOST_CENTER_CODE).first()
             or centers.filter(is_linked=True).order_by("code").first())

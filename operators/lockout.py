@@ -38,7 +38,8 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from hwaseong_safety.fastpath import redis_client
-from operators.audit import client_ip
+from operators.audit import client_ip, record_access
+from operators.models import AccessAction, User
 
 logger = logging.getLogger(__name__)
 LOCKED_CODE = "login_locked"
@@ -132,9 +133,6 @@ def record_failure(request: HttpRequest | None, username: str) -> None:
 def _alert_supervisors(request: HttpRequest | None, username: str, failures: int) -> None:
     """Many failures for one account from anywhere: a distributed guess, or a stranger trying to
     lock an operator out. Supervisors see it on the admin's front page (the access log)."""
-    from operators.audit import record_access
-    from operators.models import AccessAction, User
-
     account = User.objects.filter(username__iexact=_name(username)).first()
     logger.warning("login alert: %s failed logins for username %r within %s s; new addresses refused "
                    "for %s s, supervisors alerted", failures, username[:150],
@@ -192,9 +190,7 @@ class LockoutModelBackend(ModelBackend):
 
     @staticmethod
     def _username_field() -> str:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().USERNAME_FIELD
+        return User.USERNAME_FIELD
 
 
 def unlock(*, username: str | None = None, ip: str | None = None) -> None:

@@ -16,6 +16,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from alerts.dispatch import config
+from alerts.dispatch.alarm import do_alarm_overdue_escalation, overdue_escalations
 from alerts.dispatch.delivery import attempt_delivery
 from alerts.models import DeliveryStatus, Escalation
 
@@ -55,7 +56,6 @@ def redeliver_due_escalations() -> int:
 @shared_task(acks_late=True, name=TASK_PREFIX + "check_overdue_escalation")
 def check_overdue_escalation(escalation_id: int) -> bool:
     """At the pending bound after an escalation: alarm if it has still not reached the agency."""
-    from alerts.dispatch.alarm import do_alarm_overdue_escalation
 
     return do_alarm_overdue_escalation(escalation_id) is not None
 
@@ -69,7 +69,6 @@ def queue_overdue_check(escalation_id: int) -> None:
 def alarm_overdue_escalations() -> int:
     """Run by beat every 2 s: every request still pending past DISPATCH_PENDING_ALARM_SECONDS
     alarms the console once. Returns how many were alarmed."""
-    from alerts.dispatch.alarm import do_alarm_overdue_escalation, overdue_escalations
 
     alarmed = 0
     for pk in overdue_escalations().order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH]:

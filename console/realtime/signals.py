@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from console.realtime.sessions import session_digest
 from operators.models import User
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ def staff_changed(sender: type, instance: User, update_fields: frozenset | None 
 def staff_logged_out(sender: type, request: object, user: User | None, **kwargs: object) -> None:
     # Sent before the session is flushed: the consoles of this session close now; the user's
     # other sessions are re-checked (and keep their sockets while they last).
-    from console.realtime.sessions import session_digest
-
     key = getattr(getattr(request, "session", None), "session_key", None)
     if user is not None and user.pk is not None and isinstance(user, User):
         _tell(user.pk, session_digest(key) if key else None)
