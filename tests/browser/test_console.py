@@ -257,6 +257,7 @@ def test_console_end_to_end(
                 moving = moving_tiles(page)
             assert len(moving) == 4, page.evaluate(PICTURES)
             assert page.eval_on_selector("#wall .hs-tile video", "v => v.readyState") >= 2
+            page.screenshot(path=str(artifacts / "console_sos.png"), full_page=True)  # waiting, ringing
 
             # Nine tiles: the dead feed says so and the others keep playing.
             page.click("[data-layout='9']")

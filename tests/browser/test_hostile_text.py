@@ -162,7 +162,7 @@ def test_hostile_text_stays_text_on_every_page(
             # The operator writes too: a note, an escalation reason, a closing memo.
             for action, body in (("claim", {}), ("notes", {"text": ALL}),
                                  ("escalate", {"agencies": ["police"], "reason": ALL, "confirm": True})):
-                answer = page.evaluate("([path, body]) => HS.api('POST', path, body)",
+                answer = page.evaluate("([path, body]) => HSConsole.api('POST', path, body)",
                                        [f"alerts/{alert_id}/{action}", body])
                 assert answer["ok"] or action == "escalate", (action, answer)
             expect(page.locator("#timeline .hs-event--note")).to_contain_text(ALL, timeout=5_000)
@@ -175,7 +175,7 @@ def test_hostile_text_stays_text_on_every_page(
             expect(page.locator("#map .leaflet-tooltip").filter(has_text=f"{SVG}1")).to_have_count(1)
             page.screenshot(path=str(artifacts / "hostile_console.png"), full_page=True)
             clean("console")
-            answer = page.evaluate("([path, body]) => HS.api('POST', path, body)",
+            answer = page.evaluate("([path, body]) => HSConsole.api('POST', path, body)",
                                    [f"alerts/{alert_id}/close", {"disposition": "safe", "note": ALL}])
             assert answer["ok"], answer
             expect(page.locator("#timeline .hs-event--closed")).to_contain_text(ALL, timeout=5_000)

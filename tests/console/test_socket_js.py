@@ -16,17 +16,20 @@ SOCKET_JS = Path(__file__).resolve().parents[2] / "static" / "console" / "socket
 HARNESS = """
 const sent = [];
 let socket = null;
-global.location = {protocol: "http:", host: "localhost", pathname: "/console/", assign() {}};
-global.document = {getElementById: () => ({hidden: true, textContent: ""}),
-                   body: {classList: {add() {}, remove() {}}}, addEventListener() {}};
-global.setInterval = () => 0; global.clearInterval = () => {};
-global.setTimeout = () => 0; global.clearTimeout = () => {};
-global.WebSocket = function () { socket = this; this.readyState = 1; };
-global.WebSocket.OPEN = 1;
+const config = {urls: {socket: "/ws/console/", login: "/login/"}, labels: {}, openStatuses: []};
+globalThis.location = {protocol: "http:", host: "localhost", pathname: "/console/", assign() {}};
+globalThis.document = {
+  getElementById: (id) => (id === "console-config" ? {textContent: JSON.stringify(config)}
+                                                   : {hidden: true, textContent: ""}),
+  body: {classList: {add() {}, remove() {}, toggle() {}}}, addEventListener() {},
+};
+globalThis.setInterval = () => 0; globalThis.clearInterval = () => {};
+globalThis.setTimeout = () => 0; globalThis.clearTimeout = () => {};
+globalThis.WebSocket = function () { socket = this; this.readyState = 1; };
+globalThis.WebSocket.OPEN = 1;
 WebSocket.prototype.send = function (text) { sent.push(JSON.parse(text).type); };
-global.HS = {config: {urls: {socket: "/ws/console/", login: "/login/"}}, label: (x) => x};
-require(process.argv[2]);
-HS.socket.connect({onMessage() {}});
+const { connect } = await import(process.argv[2]);  // after the stubs: the modules read them
+connect({onMessage() {}});
 socket.onopen();
 const results = [];
 for (const message of JSON.parse(process.argv[3])) {
@@ -38,9 +41,13 @@ console.log(JSON.stringify(results));
 
 
 def resyncs_after_each(messages: list[dict], tmp_path: Path) -> list[int]:
-    harness = tmp_path / "harness.js"
+    # The console's files are ES modules: a copy in a folder that tells Node so.
+    folder = tmp_path / "console"
+    shutil.copytree(SOCKET_JS.parent, folder)
+    (folder / "package.json").write_text('{"type": "module"}')
+    harness = tmp_path / "harness.mjs"
     harness.write_text(HARNESS)
-    out = subprocess.run(["node", str(harness), str(SOCKET_JS), json.dumps(messages)],
+    out = subprocess.run(["node", str(harness), (folder / SOCKET_JS.name).as_uri(), json.dumps(messages)],
                          capture_output=True, text=True, timeout=30, check=True)
     return json.loads(out.stdout)
 
