@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -21,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from alerts import timeline
+from alerts.models import AlertStatus, AlertTrigger, EscalationStatus
 from cameras.describe import console_labels as camera_labels
 from console.visibility import may_open_console, sees_all_centers
 from operators.lockout import LOCKED_CODE
@@ -117,15 +119,12 @@ def console_config(request: HttpRequest) -> dict[str, Any]:
 
 
 def console_labels() -> dict[str, Any]:
-    """Texts the scripts show, translated here because the JS has no catalog of its own."""
+    """Texts the scripts show, translated here because the JS has no catalog of its own. Where a
+    model's choices already name a value (statuses, triggers), their labels are the texts."""
     return {
         "kind": {"sos": _("SOS"), "overdue_trip": _("Overdue trip"), "duress": _("Duress report")},
-        "trigger": {"shake": _("shake"), "button": _("button"), "other": _("other"),
-                    "timer": _("trip timer")},
-        "status": {
-            "received": _("received"), "claimed": _("claimed"), "acknowledged": _("acknowledged"),
-            "dispatched": _("dispatched"), "closed": _("closed"), "cancelled": _("cancelled"),
-        },
+        "trigger": choice_labels(AlertTrigger),
+        "status": choice_labels(AlertStatus),
         "disposition": {
             "false_alarm": _("False alarm"), "safe": _("Confirmed safe"), "crime": _("Crime"),
             "fire_disaster": _("Fire / disaster"), "medical": _("Medical"), "other": _("Other"),
@@ -169,6 +168,11 @@ def console_labels() -> dict[str, Any]:
     }
 
 
+def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """{value: label} of a model's choices, in the request's language."""
+    return {choice.value: str(choice.label) for choice in choices}
+
+
 def queue_labels() -> dict[str, Any]:
     """The queue's notices, the new-alert tray and the per-alert silence (issue 15, points 3, 4, 8)."""
     return {
@@ -208,9 +212,7 @@ def dispatch_labels() -> dict[str, Any]:
         },
         "delivery": {"pending": _("sending…"), "delivered": _("delivered"), "failed": _("failed"),
                      "not_linked": _("not linked")},
-        "agencyStatus": {"requested": _("requested"), "received": _("received by the agency"),
-                         "dispatched": _("units dispatched"), "on_scene": _("on scene"),
-                         "closed": _("closed by the agency")},
+        "agencyStatus": choice_labels(EscalationStatus),
         "phonedButton": _("Reported to %(number)s by phone"),
         "phoned": _("reported by phone %(time)s"),
         "reference": _("Their case number (optional)"),

@@ -63,6 +63,8 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     app_status = serializers.SerializerMethodField()
     priority = serializers.SerializerMethodField()
+    is_open = serializers.BooleanField(read_only=True, help_text=(
+        "In the operators' queue (Alert.is_open): false once it leaves it; the console drops it then"))
     center = CenterBriefSerializer(allow_null=True)
     border_centers = CenterBriefSerializer(many=True)
     latitude = serializers.SerializerMethodField()
@@ -80,9 +82,9 @@ class ConsoleAlertSerializer(serializers.ModelSerializer):
     class Meta:
         model = Alert
         fields = [
-            "id", "kind", "trigger", "status", "app_status", "is_duress", "priority", "center", "out_of_area",
-            "border_centers", "latitude", "longitude", "accuracy", "location_age_s", "location_stale",
-            "address",
+            "id", "kind", "trigger", "status", "app_status", "is_duress", "priority", "is_open", "center",
+            "out_of_area", "border_centers", "latitude", "longitude", "accuracy", "location_age_s",
+            "location_stale", "address",
             "received_at", "updated_at", "claimed_by", "claimed_at", "closed_at", "disposition", "citizen",
             "trip", "dispatch_alarm",
         ]

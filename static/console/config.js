@@ -1,8 +1,8 @@
 // @ts-check
 /*
- * What the server tells the console (operators' page view, one json_script): who is logged in,
- * the URLs, and every text and list that comes from a server rule (the open statuses, the labels
- * in the request's language). Nothing here is decided in JavaScript.
+ * What the server tells the console (console/views.py, one json_script): who is logged in, the
+ * centers, the URLs, and every text the scripts show, in the request's language. Rules (which
+ * alerts are open, their order, who sees them) stay on the server: each alert carries the answers.
  */
 
 /**
@@ -18,7 +18,6 @@
  *   resyncSeconds: number,
  *   nearest: {limit: number, radius: number},
  *   wallTiles: number,
- *   openStatuses: string[],
  *   labels: Record<string, any>,
  * }} ConsoleConfig
  */
@@ -27,16 +26,6 @@ const script = document.getElementById("console-config");
 
 /** @type {ConsoleConfig} */
 export const config = JSON.parse((script && script.textContent) || "{}");
-
-const OPEN = new Set(config.openStatuses || []);
-
-/**
- * Whether an alert with this status belongs in the queue (alerts.status.OPEN_STATUSES).
- * @param {{status: string}} alert
- */
-export function isOpen(alert) {
-  return OPEN.has(alert.status);
-}
 
 /**
  * The server's text at a dotted path of `config.labels` ("status.received"), else `fallback`

@@ -7,7 +7,7 @@
  * and all.
  */
 import * as cameraText from "./cameras.js";
-import { config, format, isOpen, label } from "./config.js";
+import { config, format, label } from "./config.js";
 import * as detailView from "./detail.js";
 import * as dispatch from "./dispatch.js";
 import { createDrafts } from "./drafts.js";
@@ -114,7 +114,7 @@ function show(body) {
   detailView.renderPerson(/** @type {HTMLElement} */ (document.getElementById("person")), body);
   detailView.renderTimeline(/** @type {HTMLElement} */ (document.getElementById("timeline")), body.timeline);
   dispatch.show(body, actionDone); // requests to 112/119 and their "phone it now" alarm
-  const finished = !isOpen(alert);
+  const finished = !store.isOpen(alert);
   actions.classList.toggle("hs-actions--finished", finished);
   // Buttons that would change nothing are off; the server still decides (409 on a race).
   /** @type {HTMLButtonElement} */ (actions.querySelector("[data-action=claim]")).disabled =

@@ -4,18 +4,18 @@
  * connection, the supervisor's watched centers and the silenced alerts. Modules change it only
  * through the functions below and learn of changes by subscribing; nothing else keeps a copy.
  *
- * What the server sends is already what this user may see (alerts/visibility.py): the store never
- * re-decides that. It only drops alerts the server says are no longer open (`openStatuses` in the
- * page's config) or that a push says left the user's view (alert.moved with `visible: false`).
+ * What the server sends is already what this user may see (console/visibility.py): the store never
+ * re-decides that. It drops the alerts the server says are no longer open (each alert's `is_open`,
+ * Alert.is_open) or that a push says left the user's view (alert.moved with `visible: false`).
  */
-import { config, isOpen } from "./config.js";
+import { config } from "./config.js";
 
 /**
  * @typedef {import("./config.js").CenterBrief} CenterBrief
  * @typedef {{id: number, name: string}} UserBrief
  * @typedef {{
  *   id: number, kind: string, trigger: string, status: string, is_duress: boolean,
- *   priority: number, center: CenterBrief | null, border_centers: CenterBrief[],
+ *   priority: number, is_open: boolean, center: CenterBrief | null, border_centers: CenterBrief[],
  *   out_of_area: boolean, latitude: number | null, longitude: number | null,
  *   accuracy: number | null, location_stale: boolean, address: string,
  *   received_at: string, claimed_by: UserBrief | null, disposition: string | null,
@@ -63,6 +63,13 @@ function changed(topic) {
 // --- Reading --------------------------------------------------------------------------------
 
 /**
+ * In the operators' queue, as the server says (Alert.is_open: not closed, not cancelled unless
+ * duress).
+ * @param {Alert} alert
+ */
+export function isOpen(alert) { return alert.is_open === true; }
+
+/**
  * In the queue on this screen: open, and in a watched center (a supervisor's own choice of what
  * to look at among the alerts the server sent, by their center or border band).
  * @param {Alert} alert
@@ -79,7 +86,7 @@ export function inQueue(alert) {
 export function receivedAt(alert) { return Date.parse(alert.received_at); }
 
 /**
- * The queue in the server's order: its `priority` (alerts.status.operator_priority), then the
+ * The queue in the server's order: its `priority` (Alert.operator_priority), then the
  * oldest first, as the server's own open_queue sorts.
  * @returns {Alert[]}
  */

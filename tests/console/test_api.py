@@ -49,6 +49,7 @@ def test_the_queue_puts_duress_first_then_sos_then_overdue_oldest_first(staff, c
     assert [a["id"] for a in body] == [duress.pk, first.pk, second.pk, overdue.pk]
     assert [a["priority"] for a in body] == [0, 1, 1, 2]
     assert body[0]["status"] == "received" and body[0]["is_duress"] and body[0]["app_status"] == "cancelled"
+    assert all(a["is_open"] for a in body)  # the console keeps an alert while the server says so
     assert len(logged_in(staff.supervisor).get(f"{BASE}/queue/").json()) == 5
 
 
@@ -151,6 +152,7 @@ def test_notes_escalation_and_close(staff):
     closed = post(client, alert, "close", {"disposition": "crime", "note": "검거"})
     assert closed.status_code == 200
     assert (closed.json()["alert"]["status"], closed.json()["alert"]["disposition"]) == ("closed", "crime")
+    assert closed.json()["alert"]["is_open"] is False  # the console drops it from the queue
     assert app.client.get(f"/api/v1/alerts/{alert.pk}/").json()["status"] == "closed"
     assert kinds(alert) == ["created", "note", "claimed", "escalated", "escalation_not_linked",
                             "escalation_not_linked", "closed"]
@@ -162,12 +164,14 @@ def test_notes_escalation_and_close(staff):
 def test_a_citizen_cancelled_alert_cannot_be_claimed_but_a_duress_one_can(staff):
     cancelled = do_cancel_alert(raise_sos(), "")
     assert post(logged_in(staff.hwaseong), cancelled, "claim").json()["code"] == "finished"
+    assert logged_in(staff.hwaseong).get(f"{BASE}/alerts/{cancelled.pk}/").json()["alert"]["is_open"] is False
     app = make_app_user("이협박")
     app.citizen.set_pins("1234", "9876")
     app.citizen.save()
     duress = do_cancel_alert(raise_sos(app=app), "9876")
     claimed = post(logged_in(staff.hwaseong), duress, "claim")
     assert claimed.status_code == 200 and claimed.json()["alert"]["status"] == "claimed"
+    assert claimed.json()["alert"]["is_open"] is True  # "cancelled" with the duress PIN: still open
     closed = post(logged_in(staff.hwaseong), duress, "close", {"disposition": "safe"})
     assert closed.json()["alert"]["status"] == "closed"
     assert app.client.get(f"/api/v1/alerts/{duress.pk}/").json()["status"] == "cancelled"

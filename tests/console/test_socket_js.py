@@ -16,7 +16,7 @@ SOCKET_JS = Path(__file__).resolve().parents[2] / "static" / "console" / "socket
 HARNESS = """
 const sent = [];
 let socket = null;
-const config = {urls: {socket: "/ws/console/", login: "/login/"}, labels: {}, openStatuses: []};
+const config = {urls: {socket: "/ws/console/", login: "/login/"}, labels: {}};
 globalThis.location = {protocol: "http:", host: "localhost", pathname: "/console/", assign() {}};
 globalThis.document = {
   getElementById: (id) => (id === "console-config" ? {textContent: JSON.stringify(config)}

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from alerts.models import AlertStatus, AlertTrigger
 from operators.models import Role, User
 from tests.factories import make_center, make_staff
 
@@ -73,6 +74,10 @@ def test_operator_gets_the_console_in_korean(client, hwaseong) -> None:
     assert config["nearest"] == {"limit": 8, "radius": 500}
     assert set(config["labels"]["disposition"]) == {"false_alarm", "safe", "crime", "fire_disaster",
                                                    "medical", "other"}
+    # Every status and trigger the server can send has its text (the model's choices, translated).
+    assert set(config["labels"]["status"]) == set(AlertStatus.values)
+    assert config["labels"]["status"]["claimed"] == "접수(담당 지정)"
+    assert set(config["labels"]["trigger"]) == set(AlertTrigger.values)
     # Operators watch their own center: no center picker.
     assert 'name="watch"' not in html
 
