@@ -38,7 +38,8 @@ src="$work/node_modules/hls.js/dist"
 dest=static/vendor/hls.js
 rm -rf "$dest"
 mkdir -p "$dest"
-cp "$src/hls.min.js" "$dest/"
+# Without its source map (not shipped): the reference would break collectstatic's hashing.
+sed '/^\/\/# sourceMappingURL=/d' "$src/hls.min.js" > "$dest/hls.min.js"
 cp "$work/node_modules/hls.js/LICENSE" "$dest/LICENSE"
 version=$(node -p "require('$work/node_modules/hls.js/package.json').version")
 echo "$version" > "$dest/VERSION"
