@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import Alert, AlertStatus, Escalation
+from alerts.publish import publish_alert_event
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 from operators.audit import model_target, record_access
 from operators.models import AccessAction
 

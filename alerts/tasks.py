@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from alerts.actions.trips import do_mark_trip_overdue
 from alerts.models import Alert, AlertEvent, Trip, TripStatus
+from alerts.publish import publish_alert_event
 from alerts.retention import run_retention
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@
 - `... sos N CODE`: N citizens with an app token and GUARDIANS guardians each, no alerts (earlier
   bench citizens and their alerts go); prints the tokens and a point inside center CODE.
 - `... alerts N CODE`: N open SOS alerts in center CODE, each with its `created` timeline entry;
-  prints the `alert.event` messages console.realtime.publish would publish for them.
+  prints the `alert.event` messages alerts.publish would publish for them.
 
 Run as a subprocess with the bench database's environment, like bench.fixtures."""
 
@@ -65,7 +65,7 @@ def open_alerts(count: int, code: str) -> list[dict]:
     from django.db import connection
 
     from alerts.models import Alert, AlertEvent
-    from console.realtime.publish import alert_payload
+    from alerts.publish import alert_payload
     from guardians.models import Citizen
     from operators.models import Center
 

@@ -61,7 +61,7 @@ async def _fanout(stack: Stack, out: dict, quick: bool, fixture: Callable, log: 
     floor = await consoles.redis_fanout(config.REDIS_URL, FANOUT_CONSOLES, events)
     log(f"fan-out: {events} events, one at a time, to {FANOUT_CONSOLES} operator consoles of {CENTER}")
     stack.memory.phase = f"{FANOUT_CONSOLES} consoles"
-    groups = [f"center.{CENTER}", "centers.all"]  # console.realtime.publish sends such an alert here
+    groups = [f"center.{CENTER}", "centers.all"]  # alerts.publish sends such an alert here
     raw = config.ROOT / "var" / "bench" / "profile-fanout.txt"
     raw.unlink(missing_ok=True)
     spies: list = []

@@ -125,7 +125,7 @@ def fanout_rows(results: dict) -> list[str]:
     pushes = ", ".join(f"{k} {v:,}" for k, v in sorted(run["pushes_while_connecting"].items()))
     return [
         f"{run['consoles']} operator consoles of 41590; {run['events']} `alert.event` messages (`created`, "
-        "as console.realtime.publish makes them) published by the bench straight into the channel layer to "
+        "as alerts.publish makes them) published by the bench straight into the channel layer to "
         f"{' and '.join(f'`{g}`' for g in run['groups'])}, one at a time (the next 0.1 s after the last "
         f"console had the previous one). {run['missing']} events did not reach every console within 5 s. "
         f"Floor: Redis PUBLISH to {run['consoles']} subscribers (own "

@@ -22,11 +22,11 @@ from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.dispatch.delivery import record_agency_disclosure
 from alerts.dispatch.tasks import queue_delivery, queue_overdue_check
 from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation, EscalationAgency
+from alerts.publish import publish_alert_event
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
-from console.visibility import sees_all_centers
 from hwaseong_safety.commit import on_commit_robust
 from operators.models import Center, User
+from operators.roles import Capability, has_capability
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _check_may_act(alert: Alert, user: User) -> None:
     """Open, and not claimed by someone else (supervisors may act over anyone's claim)."""
     if not alert.is_open:
         raise AlertFinished(alert)
-    if alert.claimed_by_id not in (None, user.pk) and not sees_all_centers(user):
+    if alert.claimed_by_id not in (None, user.pk) and not has_capability(user, Capability.WATCH_ALL_CENTERS):
         raise AlreadyClaimed(alert)
 
 

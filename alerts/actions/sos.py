@@ -21,9 +21,9 @@ from alerts.actions.notices import tell_guardians_of_cancel, tell_guardians_of_s
 from alerts.locations import Fix
 from alerts.models import Alert, AlertKind, AlertLocation, AlertStatus, Trip
 from alerts.placement import Placement, follow, place
+from alerts.publish import publish_alert_event
 from alerts.status import STALE_AFTER_S
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 from guardians.models import Citizen
 from operators.models import Center
 from places.address import describe

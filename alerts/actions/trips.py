@@ -21,9 +21,9 @@ from alerts.ingest import add_to_active_trip
 from alerts.locations import Fix
 from alerts.models import Alert, AlertKind, AlertTrigger, Trip, TripLocation, TripStatus
 from alerts.placement import place, route
+from alerts.publish import publish_alert_event
 from alerts.texts import trip_arrived_body, trip_overdue_body, trip_started_body
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 from guardians.models import Citizen
 from guardians.notify import notify_guardians
 

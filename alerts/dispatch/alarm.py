@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from alerts.dispatch import config
 from alerts.models import Alert, AlertEvent, AlertStatus, DeliveryStatus, Escalation
+from alerts.publish import publish_alert_event
 from alerts.status import location_age_s
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 
 NOT_LINKED, FAILED, OVERDUE = "not_linked", "failed", "overdue"
 # Statuses a reached agency moves on to "dispatched"; a finished alert is never reopened by one.

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.models import Alert, AlertEvent, DeliveryStatus, Escalation
+from alerts.publish import publish_alert_event
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 
 CALLBACK_STATUSES = ("received", "dispatched", "on_scene", "closed")
 _RANK = {status: rank for rank, status in enumerate(("requested", *CALLBACK_STATUSES))}

@@ -29,8 +29,8 @@ from alerts.dispatch.alarm import mark_reached, refresh_dispatch_alarm
 from alerts.dispatch.payload import build_payload
 from alerts.dispatch.signing import signed_headers
 from alerts.models import Alert, DeliveryStatus, Disclosure, Escalation
+from alerts.publish import publish_alert_event
 from alerts.timeline import record_event
-from console.realtime.publish import publish_alert_event
 
 logger = logging.getLogger(__name__)
 

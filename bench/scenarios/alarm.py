@@ -6,7 +6,7 @@
    before the POST's answer (it is published on commit, inside the request), so receipts are kept
    by alert id and matched with the answers afterwards. And per step, the guardians' SOS texts:
    from each SMS row (written in the SOS's transaction) to its acceptance by the SMS transport.
-4: the bench publishes the `alert.event` message console.realtime.publish would (same groups, same payload)
+4: the bench publishes the `alert.event` message alerts.publish would (same groups, same payload)
    straight into the channel layer, one event at a time, and times until the last of N consoles
    has it: the fan-out alone, without the SOS request in front."""
 
@@ -157,7 +157,7 @@ async def fanout(base_url: str, redis_url: str, sessions: Sequence[str], message
                  groups: Sequence[str], extra: Sequence[dict] = (),
                  before_extra: Callable[[], None] | None = None, extra_s: float = 10.0,
                  gap_s: float = 0.1) -> dict:
-    """One event at a time to ``groups`` (as console.realtime.publish._send_all: one group_send each). The
+    """One event at a time to ``groups`` (as alerts.publish._send_all: one group_send each). The
     ``extra`` events follow uncounted for at most ``extra_s``, after ``before_extra()`` (e.g. a
     profiler was started)."""
     receipts = Receipts(len(sessions))

@@ -22,11 +22,11 @@ import logging
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
+from alerts.publish import ALL_CENTERS_GROUP, center_group
 from console.api.serializers import ConsoleAlertSerializer
 from console.realtime import presence
 from console.realtime.hub import hub, presence_of, read_db, view_presence_codes
 from console.realtime.outbox import Outbox
-from console.realtime.publish import ALL_CENTERS_GROUP, center_group
 from console.realtime.push import ALL_VIEW, Built, Viewer, encode
 from console.realtime.sessions import LiveSession, live_sessions, session_digest, session_holds
 from console.visibility import console_alerts_queryset, may_open_console, open_queue, sees_all_centers

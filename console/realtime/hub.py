@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from channels.db import database_sync_to_async
 
+from alerts.publish import ALL_CENTERS_GROUP, center_group
 from console.api.serializers import user_brief
 from console.realtime import presence
-from console.realtime.publish import ALL_CENTERS_GROUP, center_group
 from console.realtime.push import ALL_VIEW, Built, build_push, encode, message_centers
 from console.realtime.sessions import LiveSession, live_sessions
 from console.realtime.signals import staff_group
@@ -160,7 +160,7 @@ class Hub:
                 logger.exception("console hub: could not hand out %r", message.get("type"))
 
     async def alert_event(self, message: dict) -> None:
-        """console.realtime.publish.publish_alert_event: built once, then to every console of the process in
+        """alerts.publish.publish_alert_event: built once, then to every console of the process in
         the groups it was published to (each console filters it for its user)."""
         key = Builds.key(message)
         now = asyncio.get_running_loop().time()

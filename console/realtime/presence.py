@@ -2,9 +2,8 @@
 scored by when it expires. Sockets refresh their entry (heartbeat); a crashed server's entries
 simply expire, so nobody stays "on duty" forever.
 
-Also the consoles' per-center sequence numbers (console/realtime/publish.py takes them, the snapshot reads
-them). Keys live under the channel layer's prefix, so tests that give the layer a prefix of their
-own get presence and numbers of their own too.
+Keys live under the channel layer's prefix (as the sequence numbers of alerts/publish.py), so tests
+that give the layer a prefix of their own get presence and numbers of their own too.
 """
 
 from __future__ import annotations
@@ -15,8 +14,9 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable
 
-from django.conf import settings
 from redis.asyncio import Redis
+
+from alerts.publish import layer_prefix, layer_redis_url, seq_key
 
 logger = logging.getLogger(__name__)
 
@@ -24,30 +24,10 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_S = 30
 PRESENCE_TTL_S = 90
 NO_CENTER = "*"  # staff without a home center (usually supervisors)
-ALL_SEQ = "*"  # the counter of the centers.all group (supervisors' consoles)
-
-
-def _layer_config() -> dict:
-    return settings.CHANNEL_LAYERS["default"].get("CONFIG", {})
-
-
-def layer_redis_url() -> str:
-    host = (_layer_config().get("hosts") or [settings.REDIS_URL])[0]
-    if isinstance(host, (list, tuple)):  # channels_redis also takes (host, port)
-        return f"redis://{host[0]}:{host[1]}"
-    return host if isinstance(host, str) else host.get("address", settings.REDIS_URL)
-
-
-def _prefix() -> str:
-    return _layer_config().get("prefix", "asgi")
 
 
 def _key(code: str) -> str:
-    return f"{_prefix()}:presence:{code}"
-
-
-def seq_key(code: str) -> str:
-    return f"{_prefix()}:console-seq:{code}"
+    return f"{layer_prefix()}:presence:{code}"
 
 
 # One client (one connection pool) per event loop and URL, instead of a connection per call: a

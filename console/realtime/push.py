@@ -14,12 +14,12 @@ from rest_framework import serializers
 
 from alerts import timeline
 from alerts.models import Alert, AlertEvent
+from alerts.publish import ALL_SEQ
 from console.api.serializers import (
     ConsoleAlertSerializer,
     TimelineEventSerializer,
     user_brief,
 )
-from console.realtime import presence
 from console.realtime.read import read_for_push
 from console.visibility import may_see_codes, sees_all_centers, watched_center_codes
 from operators.models import Center, User
@@ -46,7 +46,7 @@ class Viewer:
 
     @property
     def seq_codes(self) -> list[str]:
-        return [presence.ALL_SEQ] if self.sees_all else [self.center] if self.center else []
+        return [ALL_SEQ] if self.sees_all else [self.center] if self.center else []
 
     @property
     def presence_view(self) -> str:
@@ -79,7 +79,7 @@ class Built:
 
 
 def message_centers(message: dict) -> set[str]:
-    """The center groups an alert.event was published to: console.realtime.publish says so ("centers");
+    """The center groups an alert.event was published to: alerts.publish says so ("centers");
     older publishers (and the bench) name the alert's centers and a transfer's two ends."""
     if message.get("centers") is not None:
         return set(message["centers"])

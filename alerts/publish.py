@@ -1,4 +1,5 @@
-"""The center's live alarm: one function publishes every alert event to the Channels groups.
+"""How alerts tell the consoles: one function publishes every alert event to the Channels groups
+(only alerts.actions and the alerts tasks call it); console/realtime listens.
 
 Groups: ``center.<code>`` for each center concerned, and ``centers.all`` for consoles that watch
 every center (supervisors). The message carries ids and non-personal fields only; each web process
@@ -22,12 +23,12 @@ from collections.abc import Iterable
 import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import Alert, AlertEvent
 from alerts.status import is_stale, location_age_s
-from console.realtime.presence import ALL_SEQ, layer_redis_url, seq_key
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,26 @@ PUBLISH_TIMEOUT_S = 2.0
 
 
 ALL_CENTERS_GROUP = "centers.all"
+ALL_SEQ = "*"  # the counter of the centers.all group (supervisors' consoles)
+
+
+def _layer_config() -> dict:
+    return settings.CHANNEL_LAYERS["default"].get("CONFIG", {})
+
+
+def layer_redis_url() -> str:
+    host = (_layer_config().get("hosts") or [settings.REDIS_URL])[0]
+    if isinstance(host, (list, tuple)):  # channels_redis also takes (host, port)
+        return f"redis://{host[0]}:{host[1]}"
+    return host if isinstance(host, str) else host.get("address", settings.REDIS_URL)
+
+
+def layer_prefix() -> str:
+    return _layer_config().get("prefix", "asgi")
+
+
+def seq_key(code: str) -> str:
+    return f"{layer_prefix()}:console-seq:{code}"
 
 
 def center_group(code: str) -> str:
