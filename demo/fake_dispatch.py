@@ -17,8 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
-
 from alerts.dispatch.signing import (
     IDEMPOTENCY_HEADER,
     SIGNATURE_HEADER,
@@ -28,6 +26,8 @@ from alerts.dispatch.signing import (
     timestamp_fresh,
 )
 from guardians.phones import mask
+from hwaseong_safety.outbound import http as outbound_http
+from hwaseong_safety.outbound.http import TransportError
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +129,10 @@ class FakeDispatch:
                                "note": f"fake {agency} dispatch: {status}"}).encode()
             headers = signed_headers(self.secrets[agency], body, agency=agency)
             try:
-                code = httpx.post(url, content=body, headers=headers, timeout=10).status_code
-            except httpx.HTTPError as exc:
-                logger.warning("fake %s dispatch: callback %s failed: %s", agency, status, type(exc).__name__)
+                answer = outbound_http.request("POST", url, timeout=10, headers=headers, content=body)
+                code = answer.status_code
+            except TransportError as exc:
+                logger.warning("fake %s dispatch: callback %s failed: %s", agency, status, exc)
                 code = 0
             self.callbacks.append((status, code))
             logger.info("fake %s dispatch: callback %s → HTTP %s", agency, status, code)

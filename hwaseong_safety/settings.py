@@ -374,6 +374,8 @@ SMS_FALLBACK_TRANSPORT = env.str("SMS_FALLBACK_TRANSPORT", "")
 SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", 6, min_value=1, max_value=20)
 SMS_FALLBACK_AFTER = env.int("SMS_FALLBACK_AFTER", 3, min_value=1, max_value=20)
 SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", 5, min_value=1, max_value=600)
+# Each backoff is this many times the one before (hwaseong_safety.outbound.outbox.Backoff).
+SMS_RETRY_FACTOR = env.float("SMS_RETRY_FACTOR", 3.0, min_value=1)
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", 5.0, min_value=0.1)
 # How long one send attempt owns its row; must stay above the HTTP timeout.
 SMS_SEND_LEASE_SECONDS = env.int("SMS_SEND_LEASE_SECONDS", 60, min_value=5)
@@ -405,6 +407,10 @@ DISPATCH_MAX_ATTEMPTS = env.int("DISPATCH_MAX_ATTEMPTS", 10, min_value=1, max_va
 DISPATCH_TIMEOUT_SECONDS = env.float("DISPATCH_TIMEOUT_SECONDS", 10.0, min_value=0.1)
 DISPATCH_RETRY_BASE_SECONDS = env.float("DISPATCH_RETRY_BASE_SECONDS", 2.0, min_value=0.1)
 DISPATCH_RETRY_MAX_SECONDS = env.float("DISPATCH_RETRY_MAX_SECONDS", 60.0, min_value=1)
+DISPATCH_RETRY_FACTOR = env.float("DISPATCH_RETRY_FACTOR", 2.0, min_value=1)
+# Up to this fraction added to each backoff at random: many requests failing on one outage
+# don't all come back in the same second.
+DISPATCH_RETRY_JITTER = env.float("DISPATCH_RETRY_JITTER", 0.25, min_value=0)
 DISPATCH_CALLBACK_MAX_SKEW_SECONDS = env.int("DISPATCH_CALLBACK_MAX_SKEW_SECONDS", 300, min_value=30)
 DISPATCH_SWEEP_GRACE_SECONDS = env.float("DISPATCH_SWEEP_GRACE_SECONDS", 60.0, min_value=1)
 DISPATCH_CAMERAS = env.int("DISPATCH_CAMERAS", 4, min_value=0, max_value=20)

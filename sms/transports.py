@@ -1,6 +1,7 @@
 """SMS transports: a registry of small classes chosen by ``settings.SMS_TRANSPORT``.
 
-Each ``send(to, body, key=...)`` returns ``Sent`` or raises ``TransportError``:
+Each ``send(to, body, key=...)`` returns ``Sent`` or raises ``TransportError`` (the outbound
+client's, hwaseong_safety.outbound.http):
 
 * ``permanent=False`` — worth trying again later (5xx, 408, 429, timeout, connection error);
 * ``permanent=True`` — this transport will not send it (auth, configuration, 4xx);
@@ -18,7 +19,6 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -30,16 +30,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from guardians.phones import mask
+from hwaseong_safety.outbound import http as outbound_http
+from hwaseong_safety.outbound.http import TransportError, scrub
 from sms.length import LMS_MAX_BYTES, message_type, too_long
 
 logger = logging.getLogger(__name__)
-
-
-class TransportError(Exception):
-    def __init__(self, message: str, *, permanent: bool = False, message_fault: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent or message_fault
-        self.message_fault = message_fault
 
 
 @dataclass(frozen=True)
@@ -99,43 +94,19 @@ class LocmemTransport(Transport):
         return Sent(provider_message_id=f"locmem-{len(LocmemTransport.outbox)}")
 
 
-# --- HTTP providers -------------------------------------------------------------------------
+# --- HTTP providers (through the one outbound client, hwaseong_safety.outbound.http) ------------
 
-def http_client() -> httpx.Client:
-    """The one outbound HTTP boundary (tests wrap it). A short timeout: a provider that hangs
-    must not hold a guardian's SOS; the task retries, or falls back, instead."""
-    timeout = float(getattr(settings, "SMS_HTTP_TIMEOUT", 5.0))
-    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False)
-
-
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(01[016789])[-\s]?\d{3,4}[-\s]?(\d{4})(?!\d)")
-
-
-def scrub(text: str) -> str:
-    """Mask mobile numbers a provider echoes in its error text: it ends up in logs and in the row's
-    ``last_error``, which operators read (no personal data in logs)."""
-    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}-****-{m.group(2)}", text)
+def _post(name: str, method: str, url: str, *, headers: dict[str, str], content: bytes) -> httpx.Response:
+    """A short timeout: a provider that hangs must not hold a guardian's SOS; the task retries,
+    or falls back, instead."""
+    return outbound_http.request(method, url, timeout=settings.SMS_HTTP_TIMEOUT, headers=headers,
+                                 content=content, label=name)
 
 
 def _status_error(name: str, response: httpx.Response, *, message_fault: bool = False) -> TransportError:
-    """Classify a non-success status. 408/429/5xx are the provider's passing trouble; any other
-    4xx will not change by trying again with this provider."""
-    status = response.status_code
-    # The provider's own words help operators; short, and with any number masked.
-    detail = f"{name}: HTTP {status} {scrub(response.text[:200])}"
-    if status in (408, 429) or status >= 500:
-        return TransportError(detail)
-    return TransportError(detail, permanent=True, message_fault=message_fault)
-
-
-def _post(name: str, method: str, url: str, *, headers: dict[str, str], content: bytes) -> httpx.Response:
-    try:
-        with http_client() as client:
-            return client.request(method, url, headers=headers, content=content)
-    except httpx.TimeoutException as exc:
-        raise TransportError(f"{name}: timeout ({type(exc).__name__})") from exc
-    except httpx.TransportError as exc:  # connection refused, reset, DNS: all passing
-        raise TransportError(f"{name}: {type(exc).__name__}") from exc
+    # The provider's own words help operators: short, and with any number masked.
+    return outbound_http.status_error(response, label=name, detail=response.text[:200],
+                                      message_fault=message_fault)
 
 
 def _check_length(body: str) -> None:
@@ -181,30 +152,30 @@ class HttpTransport(Transport):
 
     def send(self, to: str, body: str, *, key: str = "") -> Sent:
         _check_length(body)
-        url = getattr(settings, "SMS_HTTP_URL", "")
+        url = settings.SMS_HTTP_URL
         if not url:
             raise TransportError("http: SMS_HTTP_URL is not set", permanent=True)
         try:
-            template = json.loads(getattr(settings, "SMS_HTTP_BODY_TEMPLATE", "") or DEFAULT_HTTP_TEMPLATE)
+            template = json.loads(settings.SMS_HTTP_BODY_TEMPLATE or DEFAULT_HTTP_TEMPLATE)
         except ValueError as exc:
             raise TransportError("http: SMS_HTTP_BODY_TEMPLATE is not valid JSON", permanent=True) from exc
         payload = fill_template(template, {"to": to, "body": body, "type": message_type(body)})
         headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
-        auth_header = getattr(settings, "SMS_HTTP_AUTH_HEADER", "Authorization")
-        auth_value = getattr(settings, "SMS_HTTP_AUTH_VALUE", "")
+        auth_header = settings.SMS_HTTP_AUTH_HEADER
+        auth_value = settings.SMS_HTTP_AUTH_VALUE
         if auth_header and auth_value:
             headers[auth_header] = auth_value
-        idempotency_header = getattr(settings, "SMS_HTTP_IDEMPOTENCY_HEADER", "")
+        idempotency_header = settings.SMS_HTTP_IDEMPOTENCY_HEADER
         if idempotency_header and key:
             headers[idempotency_header] = key
-        method = str(getattr(settings, "SMS_HTTP_METHOD", "POST")).upper()
+        method = str(settings.SMS_HTTP_METHOD).upper()
         content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         response = _post(self.name, method, url, headers=headers, content=content)
         if not response.is_success:
-            statuses = _int_set(getattr(settings, "SMS_HTTP_RECIPIENT_ERROR_STATUSES", ""))
+            statuses = _int_set(settings.SMS_HTTP_RECIPIENT_ERROR_STATUSES)
             raise _status_error(self.name, response, message_fault=response.status_code in statuses)
         provider_id = None
-        id_path = getattr(settings, "SMS_HTTP_ID_PATH", "id")
+        id_path = settings.SMS_HTTP_ID_PATH
         if id_path:
             try:
                 provider_id = _json_path(response.json(), id_path)
@@ -242,13 +213,13 @@ class NaverSensTransport(Transport):
 
     def send(self, to: str, body: str, *, key: str = "") -> Sent:
         _check_length(body)
-        service_id = getattr(settings, "SMS_SENS_SERVICE_ID", "")
-        access_key = getattr(settings, "SMS_SENS_ACCESS_KEY", "")
-        secret_key = getattr(settings, "SMS_SENS_SECRET_KEY", "")
-        sender = getattr(settings, "SMS_SENS_FROM", "")
+        service_id = settings.SMS_SENS_SERVICE_ID
+        access_key = settings.SMS_SENS_ACCESS_KEY
+        secret_key = settings.SMS_SENS_SECRET_KEY
+        sender = settings.SMS_SENS_FROM
         if not (service_id and access_key and secret_key and sender):
             raise TransportError("naver_sens: SMS_SENS_* settings are incomplete", permanent=True)
-        base = str(getattr(settings, "SMS_SENS_BASE_URL", "https://sens.apigw.ntruss.com")).rstrip("/")
+        base = str(settings.SMS_SENS_BASE_URL).rstrip("/")
         path = f"/sms/v2/services/{service_id}/messages"
         kind = message_type(body)
         payload: dict[str, Any] = {
@@ -256,7 +227,7 @@ class NaverSensTransport(Transport):
             "from": sender, "content": body, "messages": [{"to": to}],
         }
         if kind == "LMS":
-            payload["subject"] = getattr(settings, "SMS_SENS_LMS_SUBJECT", "화성안전귀가")
+            payload["subject"] = settings.SMS_SENS_LMS_SUBJECT
         timestamp = str(int(time.time() * 1000))
         headers = {
             "Content-Type": "application/json; charset=utf-8",

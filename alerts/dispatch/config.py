@@ -54,6 +54,14 @@ def retry_base_s() -> float:
     return float(_get("DISPATCH_RETRY_BASE_SECONDS", 2.0))
 
 
+def retry_factor() -> float:
+    return float(settings.DISPATCH_RETRY_FACTOR)
+
+
+def retry_jitter() -> float:
+    return float(settings.DISPATCH_RETRY_JITTER)
+
+
 def retry_cap_s() -> float:
     return float(_get("DISPATCH_RETRY_MAX_SECONDS", 60.0))
 

@@ -1,26 +1,26 @@
-"""One signed delivery attempt of an Escalation, and what it leaves behind.
+"""One signed delivery attempt of an Escalation, and what it leaves behind: the dispatch adapter
+of the shared outbox mechanism (hwaseong_safety.outbound.outbox).
 
 Every attempt is counted on the row before the request goes out (a crash mid-request still counts)
 and its result recorded after. No row lock is held during the request: the agency may call back
 before it answers us, and its callback must not wait on our lock. Two attempts racing (a retry and
-the sweep) are harmless: the Idempotency-Key makes the agency take the request once.
+the sweep) are harmless: the Idempotency-Key makes the agency take the request once, which is why
+this outbox does not make an attempt wait out another's lease.
 
-httpx is the one outbound HTTP boundary (``_post``). Logs carry ids and status codes only: never
-the payload, the URL (it may hold a token) or the person.
+Requests go through the one outbound HTTP client (hwaseong_safety.outbound.http). Logs carry ids
+and status codes only: never the payload, the URL (it may hold a token) or the person.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import random
 from dataclasses import dataclass
-from datetime import timedelta
 
 import httpx
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -31,11 +31,17 @@ from alerts.dispatch.signing import signed_headers
 from alerts.models import Alert, DeliveryStatus, Disclosure, Escalation
 from alerts.publish import publish_alert_event
 from alerts.timeline import record_event
+from hwaseong_safety.outbound import http as outbound_http
+from hwaseong_safety.outbound.http import TransportError
+from hwaseong_safety.outbound.outbox import Backoff, Outbox
 
 logger = logging.getLogger(__name__)
 
-RETRY_STATUSES = {408, 429}  # 4xx that mean "later", not "never"
 ERROR_MAX = 300
+
+# next_attempt_at is both the lease of an attempt in flight and the due time of a retry.
+OUTBOX: Outbox[Escalation] = Outbox(Escalation, pending=Q(delivery_status=DeliveryStatus.PENDING),
+                                    lease_field="next_attempt_at", honour_lease=False)
 
 
 @dataclass(frozen=True)
@@ -44,58 +50,32 @@ class Outcome:
     retry_in: float | None = None
 
 
-class _Transient(Exception):
-    def __init__(self, error: str, retry_after: float | None = None) -> None:
-        super().__init__(error)
-        self.error, self.retry_after = error, retry_after
-
-
-class _Permanent(Exception):
-    pass
+def schedule() -> Backoff:
+    """DISPATCH_RETRY_BASE_SECONDS · DISPATCH_RETRY_FACTOR^(n-1), capped at
+    DISPATCH_RETRY_MAX_SECONDS, plus up to DISPATCH_RETRY_JITTER of it at random."""
+    return Backoff(base_s=config.retry_base_s(), factor=config.retry_factor(), cap_s=config.retry_cap_s(),
+                   jitter=config.retry_jitter())
 
 
 def backoff_s(attempts: int, retry_after: float | None = None) -> float:
-    """Exponential (base · 2^(n-1)) with up to 25 % jitter, so that many escalations failing on
-    one outage don't all come back at the same second; capped; an agency's Retry-After wins."""
-    delay = min(config.retry_cap_s(), config.retry_base_s() * 2 ** max(0, attempts - 1))
-    delay *= 1 + random.random() / 4
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return min(delay, config.retry_cap_s() * 1.25)
+    """Seconds before the next try; an agency's Retry-After wins (within the cap)."""
+    return schedule().delay(attempts, retry_after)
 
 
 def encode(payload: dict) -> bytes:
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
-    with httpx.Client(timeout=config.timeout_s(), follow_redirects=False) as client:
-        return client.post(url, content=body, headers=headers)
-
-
 def _send(escalation: Escalation) -> str:
-    """POST the signed payload; the agency's reference on 2xx, else _Transient or _Permanent."""
+    """POST the signed payload; the agency's reference on 2xx, else TransportError."""
     target = config.endpoint(escalation.agency)
     if target is None:
-        raise _Permanent(f"DISPATCH_{escalation.agency.upper()}_URL/SECRET not set")
+        raise TransportError(f"DISPATCH_{escalation.agency.upper()}_URL/SECRET not set", permanent=True)
     body = encode(build_payload(escalation))
     headers = signed_headers(target.secret, body, agency=escalation.agency,
                              idempotency_key=escalation.idempotency_key)
-    try:
-        response = _post(target.url, body, headers)
-    except httpx.TimeoutException as exc:
-        raise _Transient(f"timeout ({type(exc).__name__})") from exc
-    except httpx.TransportError as exc:  # refused, reset, DNS, TLS: the network, not the request
-        raise _Transient(type(exc).__name__) from exc
-    except httpx.HTTPError as exc:  # e.g. an invalid URL: retrying won't fix the configuration
-        raise _Permanent(type(exc).__name__) from exc
-    code = response.status_code
-    if 200 <= code < 300:
-        return _reference(response)
-    error = f"HTTP {code} {response.reason_phrase}".strip()
-    if code >= 500 or code in RETRY_STATUSES:
-        raise _Transient(error, _retry_after(response))
-    raise _Permanent(error)
+    response = outbound_http.post(target.url, timeout=config.timeout_s(), headers=headers, content=body)
+    return _reference(response)
 
 
 def _reference(response: httpx.Response) -> str:
@@ -106,27 +86,21 @@ def _reference(response: httpx.Response) -> str:
     return str(body.get("reference") or "")[:100] if isinstance(body, dict) else ""
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    return float(value) if value.isdigit() else None
-
-
 def _start(escalation_id: int) -> tuple[Escalation | None, bool]:
     """Count the attempt. (None, False) when the row is no longer pending (delivered, failed, not
-    linked); (row, False) when it is pending with no attempts left (a crash after the last one)."""
-    with transaction.atomic():
-        escalation = (Escalation.objects.select_for_update(of=("self",))
-                      .select_related("alert__citizen", "alert__center", "requested_by__center")
-                      .filter(pk=escalation_id, delivery_status=DeliveryStatus.PENDING).first())
-        if escalation is None or escalation.attempts >= config.max_attempts():
-            return escalation, False
-        now = timezone.now()
-        escalation.attempts += 1
-        escalation.last_attempt_at = now
+    linked) or another attempt claimed it this instant; (row, False) when it is pending with no
+    attempts left (a crash after the last one)."""
+    now = timezone.now()
+    claimed = OUTBOX.claim(
+        escalation_id, max_attempts=config.max_attempts(),
         # Keeps the sweep off this row while the request is in flight.
-        escalation.next_attempt_at = now + timedelta(seconds=config.timeout_s() + config.sweep_grace_s())
-        escalation.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
-    return escalation, True
+        lease_s=config.timeout_s() + config.sweep_grace_s(),
+        queryset=Escalation.objects.select_related("alert__citizen", "alert__center", "requested_by__center"),
+        record=lambda row: {"last_attempt_at": now},
+    )
+    if claimed is None:
+        return None, False
+    return claimed.row, claimed.counted
 
 
 def attempt_delivery(escalation_id: int) -> Outcome:
@@ -138,19 +112,17 @@ def attempt_delivery(escalation_id: int) -> Outcome:
         return _fail(escalation, escalation.last_error or "no attempts left")
     try:
         reference = _send(escalation)
-    except _Permanent as exc:
-        return _fail(escalation, str(exc))
-    except _Transient as exc:
+    except TransportError as exc:
+        if exc.permanent:
+            return _fail(escalation, str(exc))
         if escalation.attempts >= config.max_attempts():
-            return _fail(escalation, f"{exc.error} (after {escalation.attempts} attempts)")
-        return _retry_later(escalation, exc.error, backoff_s(escalation.attempts, exc.retry_after))
+            return _fail(escalation, f"{exc} (after {escalation.attempts} attempts)")
+        return _retry_later(escalation, str(exc), backoff_s(escalation.attempts, exc.retry_after))
     return _delivered(escalation, reference)
 
 
 def _retry_later(escalation: Escalation, error: str, delay: float) -> Outcome:
-    next_at = timezone.now() + timedelta(seconds=delay)
-    Escalation.objects.filter(pk=escalation.pk, delivery_status=DeliveryStatus.PENDING).update(
-        last_error=error[:ERROR_MAX], next_attempt_at=next_at)
+    OUTBOX.hold(escalation.pk, escalation.attempts, delay, last_error=error[:ERROR_MAX])
     logger.warning("escalation %s (%s): attempt %s failed (%s), retry in %.0f s",
                    escalation.pk, escalation.agency, escalation.attempts, error, delay)
     return Outcome("retry", retry_in=delay)

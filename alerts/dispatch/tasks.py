@@ -10,15 +10,12 @@ re-queues pending escalations whose task was lost (broker down at escalation tim
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
 
 from alerts.dispatch import config
 from alerts.dispatch.alarm import do_alarm_overdue_escalation, overdue_escalations
-from alerts.dispatch.delivery import attempt_delivery
-from alerts.models import DeliveryStatus, Escalation
+from alerts.dispatch.delivery import OUTBOX, attempt_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +40,13 @@ def queue_delivery(escalation_id: int) -> None:
 
 @shared_task(acks_late=True, name=TASK_PREFIX + "redeliver_due_escalations")
 def redeliver_due_escalations() -> int:
-    cutoff = timezone.now() - timedelta(seconds=config.sweep_grace_s())
-    due = Escalation.objects.filter(delivery_status=DeliveryStatus.PENDING, next_attempt_at__lt=cutoff)
-    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH])
-    for pk in ids:
-        deliver_escalation.delay(pk)
-    if ids:
-        logger.warning("re-queued %s escalation(s) whose delivery task was lost", len(ids))
-    return len(ids)
+    """Queue again every pending escalation whose lease (an attempt in flight, or a retry's due
+    time) ended more than DISPATCH_SWEEP_GRACE_SECONDS ago: its task was lost."""
+    count = OUTBOX.sweep(deliver_escalation.delay, grace_s=config.sweep_grace_s(), order_by="next_attempt_at",
+                         limit=SWEEP_BATCH)
+    if count:
+        logger.warning("re-queued %s escalation(s) whose delivery task was lost", count)
+    return count
 
 
 @shared_task(acks_late=True, name=TASK_PREFIX + "check_overdue_escalation")

@@ -23,8 +23,9 @@ from alerts.actions.notices import CLOSED_SMS_PURPOSE
 from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert, Disclosure
 from guardians.models import Guardian
+from sms.delivery import STALE_AFTER, claim
 from sms.models import SmsMessage, SmsStatus
-from sms.tasks import STALE_AFTER, claim, resend_stale_sms, send_sms
+from sms.tasks import resend_stale_sms, send_sms
 from sms.transports import LocmemTransport
 from tests.alerts.conftest import INSIDE_HWASEONG, AppUser, loc, make_app_user
 from tests.alerts.test_sos_reliability import CLOSED_PORT, _drop_broker_pools
@@ -168,7 +169,7 @@ def test_killed_after_the_transport_took_it_before_the_result_is_the_one_allowed
     assert send_sms(message.id) == "skipped"
     with _after_lease(message):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("sms.tasks.STALE_AFTER", timedelta(0))
+            patch.setattr("sms.delivery.STALE_AFTER", timedelta(0))
             assert resend_stale_sms() == 1
             assert resend_stale_sms() == 0
         assert send_sms(message.id) == "skipped"

@@ -17,11 +17,13 @@ from celery.exceptions import Retry
 from django.db import transaction
 from django.utils import timezone
 
+from hwaseong_safety.outbound import http as outbound_http
 from sms import transports
+from sms.delivery import backoff, claim, deliver
 from sms.length import euckr_length, message_type, too_long
 from sms.models import SmsMessage, SmsStatus
 from sms.outbox import queue_sms
-from sms.tasks import backoff, claim, deliver, resend_stale_sms, send_sms
+from sms.tasks import resend_stale_sms, send_sms
 from sms.transports import TransportError, fill_template
 from tests.fakes.sms_server import FakeSmsServer, Reply, running, sens_success
 
@@ -309,18 +311,18 @@ def _run_as_worker(message_id: int) -> None:
 
 def _kill_after_the_provider_answers(monkeypatch) -> None:
     """The worst moment: the provider accepted the SMS, the worker dies before recording it."""
-    real = transports.http_client
+    real = outbound_http.client
 
     class Dying(httpx.Client):
         def request(self, *args, **kwargs):  # type: ignore[override]
             super().request(*args, **kwargs)
             raise SystemExit("worker killed")
 
-    def client() -> httpx.Client:
-        base = real()
+    def client(timeout: float) -> httpx.Client:
+        base = real(timeout)
         return Dying(timeout=base.timeout)
 
-    monkeypatch.setattr(transports, "http_client", client)
+    monkeypatch.setattr(outbound_http, "client", client)
 
 
 def _crash_then_recover(monkeypatch, message: SmsMessage) -> SmsMessage:
@@ -337,7 +339,7 @@ def _crash_then_recover(monkeypatch, message: SmsMessage) -> SmsMessage:
     assert send_sms(message.id) == "skipped"
     with time_machine.travel(message.lease_until + timedelta(seconds=1)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("sms.tasks.STALE_AFTER", timedelta(0))
+            patch.setattr("sms.delivery.STALE_AFTER", timedelta(0))
             assert resend_stale_sms() == 1
         assert resend_stale_sms() == 0
     message.refresh_from_db()
@@ -360,7 +362,7 @@ def test_crash_with_an_idempotent_gateway_sends_exactly_one(gateway, monkeypatch
 def test_crash_before_the_provider_got_it_sends_exactly_one(sens, monkeypatch) -> None:
     message = _message()
     with monkeypatch.context() as patch:
-        patch.setattr(transports, "http_client", _raise_system_exit)
+        patch.setattr(outbound_http, "client", _raise_system_exit)
         with pytest.raises(SystemExit):
             send_sms(message.id)
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
@@ -370,7 +372,7 @@ def test_crash_before_the_provider_got_it_sends_exactly_one(sens, monkeypatch) -
     assert len(sens.delivered) == 1
 
 
-def _raise_system_exit() -> httpx.Client:
+def _raise_system_exit(timeout: float) -> httpx.Client:
     raise SystemExit("worker killed")
 
 
