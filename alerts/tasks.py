@@ -25,7 +25,7 @@ UNCLAIMED_ALARM = "unclaimed_alarm"
 def mark_overdue_trips() -> int:
     """Run by beat every minute: active trips not arrived by expected_arrival + grace become
     overdue. Idempotent (each trip is re-checked under its row lock); returns how many turned."""
-    grace = timedelta(minutes=getattr(settings, "TRIP_OVERDUE_GRACE_MINUTES", 10))
+    grace = timedelta(minutes=settings.TRIP_OVERDUE_GRACE_MINUTES)
     cutoff = timezone.now() - grace
     due = Trip.objects.filter(status=TripStatus.ACTIVE, expected_arrival__lt=cutoff)
     marked = 0
@@ -39,7 +39,7 @@ def mark_overdue_trips() -> int:
 
 
 def claim_timeout() -> timedelta:
-    return timedelta(seconds=getattr(settings, "ALERT_CLAIM_TIMEOUT", 30))
+    return timedelta(seconds=settings.ALERT_CLAIM_TIMEOUT)
 
 
 def unclaimed_alerts() -> QuerySet[Alert]:

@@ -12,18 +12,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cameras.models import Camera
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 SVG = """<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">
@@ -51,7 +49,7 @@ def camera_snapshot(request: HttpRequest, pk: int) -> HttpResponse:
     if not demo_enabled():
         raise Http404
     camera = get_object_or_404(Camera.objects.select_related("center"), pk=pk)
-    response = HttpResponse(render_snapshot(camera, datetime.now(SEOUL)), content_type="image/svg+xml")
+    response = HttpResponse(render_snapshot(camera, timezone.now()), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     # The SVG is opened directly in a tab sometimes: no scripts, no external loads.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
@@ -64,7 +62,7 @@ def render_snapshot(camera: Camera, now: datetime) -> str:
         label=escape(f"{_('Camera')} {label}"),
         address=escape(camera.address or _("(no address)")),
         center=escape(camera.center.name if camera.center else _("outside the linked centers")),
-        clock=escape(now.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M:%S KST")),
+        clock=escape(timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S KST")),
         demo=escape(_("DEMO — not a live image")),
     )
 
@@ -77,7 +75,7 @@ STREAM_FILE = re.compile(r"^[A-Za-z0-9_-]{1,64}\.(m3u8|ts)$")
 
 
 def streams_dir() -> Path:
-    return Path(getattr(settings, "DEMO_STREAMS_DIR", settings.BASE_DIR / "var" / "streams"))
+    return Path(settings.DEMO_STREAMS_DIR)
 
 
 @require_safe

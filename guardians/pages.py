@@ -20,8 +20,6 @@ from guardians.tracking import Position, TrackingTarget, open_view, record_poll,
 from places.address import describe
 from places.address import text as address_text
 
-POLL_SECONDS = 10
-
 
 def given_name(full_name: str) -> str:
     """What a guardian sees of the citizen: '홍길동' → '길동', 'Jane Doe' → 'Jane'. Two-syllable Korean
@@ -57,7 +55,7 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
 
 def poll_seconds() -> int:
     """How often the page asks for the position (a setting, so the browser test can use 1 s)."""
-    return int(getattr(settings, "GUARDIAN_TRACKING_POLL_SECONDS", POLL_SECONDS))
+    return settings.GUARDIAN_TRACKING_POLL_SECONDS
 
 
 def tracking_payload(target: TrackingTarget, now: datetime) -> dict[str, object]:

@@ -109,6 +109,13 @@ class Env:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def int_list(self, name: str, default: list[int]) -> list[int]:
+        """A comma list of integers, e.g. HTTP statuses "400,422"."""
+        items = self.list(name, [str(number) for number in default])
+        if not all(re.fullmatch(r"[+-]?\d+", item) for item in items):
+            raise ImproperlyConfigured(f"{name}={self._raw(name)!r} is not a comma list of integers")
+        return [int(item) for item in items]
+
     def url(self, name: str, default: str, *, schemes: tuple[str, ...]) -> str:
         value = self.str(name, default)
         scheme = value.split("://", 1)[0] if "://" in value else ""

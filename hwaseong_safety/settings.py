@@ -185,7 +185,6 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = "Asia/Seoul"
 # Task modules outside the apps' tasks.py that autodiscovery would miss.
 CELERY_IMPORTS = ("alerts.dispatch.tasks",)
 # How often the SMS outbox is swept for rows whose task was lost (make chaos shortens it).
@@ -252,8 +251,12 @@ LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", "한국어"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The one time zone. Code reads it through django.utils.timezone (localtime, localdate,
+# get_current_timezone): nothing activates another, so requests, Celery tasks and management
+# commands all count Seoul days (SMS budgets, history dates, the access review's nights).
 TIME_ZONE = "Asia/Seoul"
 USE_TZ = True
+CELERY_TIMEZONE = TIME_ZONE
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
@@ -390,7 +393,7 @@ SMS_HTTP_AUTH_HEADER = env.str("SMS_HTTP_AUTH_HEADER", "Authorization")
 SMS_HTTP_AUTH_VALUE = env.str("SMS_HTTP_AUTH_VALUE", "")
 SMS_HTTP_ID_PATH = env.str("SMS_HTTP_ID_PATH", "id")
 SMS_HTTP_IDEMPOTENCY_HEADER = env.str("SMS_HTTP_IDEMPOTENCY_HEADER", "")
-SMS_HTTP_RECIPIENT_ERROR_STATUSES = env.list("SMS_HTTP_RECIPIENT_ERROR_STATUSES", [])
+SMS_HTTP_RECIPIENT_ERROR_STATUSES = env.int_list("SMS_HTTP_RECIPIENT_ERROR_STATUSES", [])
 SMS_SENS_BASE_URL = env.str("SMS_SENS_BASE_URL", "https://sens.apigw.ntruss.com")
 SMS_SENS_SERVICE_ID = env.str("SMS_SENS_SERVICE_ID", "")
 SMS_SENS_ACCESS_KEY = env.str("SMS_SENS_ACCESS_KEY", "")
@@ -416,6 +419,8 @@ DISPATCH_SWEEP_GRACE_SECONDS = env.float("DISPATCH_SWEEP_GRACE_SECONDS", 60.0, m
 DISPATCH_CAMERAS = env.int("DISPATCH_CAMERAS", 4, min_value=0, max_value=20)
 # A request still undelivered this long after it was made alarms the console: phone the agency.
 DISPATCH_PENDING_ALARM_SECONDS = env.float("DISPATCH_PENDING_ALARM_SECONDS", 10.0, min_value=1)
+# Where scripts/demo_streams.sh writes the demo camera feeds (its STREAMS_DIR) and the demo serves them.
+DEMO_STREAMS_DIR = BASE_DIR / "var" / "streams"
 SHARED_DATA_DIR = Path(env.str("SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data")))
 
 # --- Production hardening ----------------------------------------------------------------------

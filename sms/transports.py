@@ -140,9 +140,6 @@ def _json_path(data: Any, path: str) -> str | None:
     return None if data is None or isinstance(data, dict | list) else str(data)
 
 
-DEFAULT_HTTP_TEMPLATE = '{"to": "{to}", "text": "{body}", "type": "{type}"}'
-
-
 class HttpTransport(Transport):
     """A generic HTTP gateway (many Korean resellers, or an in-house relay), configured entirely
     in settings: ``SMS_HTTP_URL``, ``_METHOD``, ``_BODY_TEMPLATE``, ``_AUTH_HEADER``/``_AUTH_VALUE``,
@@ -156,7 +153,7 @@ class HttpTransport(Transport):
         if not url:
             raise TransportError("http: SMS_HTTP_URL is not set", permanent=True)
         try:
-            template = json.loads(settings.SMS_HTTP_BODY_TEMPLATE or DEFAULT_HTTP_TEMPLATE)
+            template = json.loads(settings.SMS_HTTP_BODY_TEMPLATE)
         except ValueError as exc:
             raise TransportError("http: SMS_HTTP_BODY_TEMPLATE is not valid JSON", permanent=True) from exc
         payload = fill_template(template, {"to": to, "body": body, "type": message_type(body)})
@@ -168,12 +165,12 @@ class HttpTransport(Transport):
         idempotency_header = settings.SMS_HTTP_IDEMPOTENCY_HEADER
         if idempotency_header and key:
             headers[idempotency_header] = key
-        method = str(settings.SMS_HTTP_METHOD).upper()
+        method = settings.SMS_HTTP_METHOD.upper()
         content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         response = _post(self.name, method, url, headers=headers, content=content)
         if not response.is_success:
-            statuses = _int_set(settings.SMS_HTTP_RECIPIENT_ERROR_STATUSES)
-            raise _status_error(self.name, response, message_fault=response.status_code in statuses)
+            refused = response.status_code in settings.SMS_HTTP_RECIPIENT_ERROR_STATUSES
+            raise _status_error(self.name, response, message_fault=refused)
         provider_id = None
         id_path = settings.SMS_HTTP_ID_PATH
         if id_path:
@@ -187,12 +184,6 @@ class HttpTransport(Transport):
             digest = hashlib.sha256(key.encode() + content + response.content).hexdigest()[:32]
             provider_id = f"http-{digest}"
         return Sent(provider_message_id=provider_id[:100])
-
-
-def _int_set(raw: object) -> set[int]:
-    if isinstance(raw, list | tuple | set):
-        return {int(item) for item in raw}
-    return {int(part) for part in str(raw or "").split(",") if part.strip()}
 
 
 def sens_signature(secret_key: str, method: str, path: str, timestamp: str, access_key: str) -> str:
@@ -219,7 +210,7 @@ class NaverSensTransport(Transport):
         sender = settings.SMS_SENS_FROM
         if not (service_id and access_key and secret_key and sender):
             raise TransportError("naver_sens: SMS_SENS_* settings are incomplete", permanent=True)
-        base = str(settings.SMS_SENS_BASE_URL).rstrip("/")
+        base = settings.SMS_SENS_BASE_URL.rstrip("/")
         path = f"/sms/v2/services/{service_id}/messages"
         kind = message_type(body)
         payload: dict[str, Any] = {

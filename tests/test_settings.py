@@ -34,6 +34,13 @@ def test_int_reader_checks_type_and_range() -> None:
         env.int("BIG", 0, max_value=50)
 
 
+def test_int_list_reader_refuses_a_word() -> None:
+    assert Env({"S": "400, 422"}).int_list("S", []) == [400, 422]
+    assert Env({}).int_list("S", [409]) == [409]
+    with pytest.raises(ImproperlyConfigured, match="S='422,x' is not a comma list of integers"):
+        Env({"S": "422,x"}).int_list("S", [])
+
+
 def test_url_reader_checks_scheme() -> None:
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
         Env({"DATABASE_URL": "mysql://x/y"}).url("DATABASE_URL", "", schemes=("postgis",))

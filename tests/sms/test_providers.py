@@ -237,7 +237,7 @@ def test_provider_fault_falls_back_and_records_who_sent_it(sens, settings) -> No
 
 
 def test_recipient_refused_fails_for_both(gateway, settings, outbox) -> None:
-    settings.SMS_HTTP_RECIPIENT_ERROR_STATUSES = "422"
+    settings.SMS_HTTP_RECIPIENT_ERROR_STATUSES = [422]
     settings.SMS_FALLBACK_TRANSPORT = "locmem"
     gateway.script(Reply(422, {"error": "invalid recipient"}))
     message = _queue()
