@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from alerts.models import Alert, Trip
 from operators.models import Center
 from sms.outbox import SMS_PREFIX as PREFIX
 
-SEOUL = ZoneInfo("Asia/Seoul")
-
 
 def seoul_time(moment: datetime) -> str:
-    return moment.astimezone(SEOUL).strftime("%m/%d %H:%M")
+    return timezone.localtime(moment).strftime("%m/%d %H:%M")
 
 
 def center_contact(center: Center | None) -> str:

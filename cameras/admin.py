@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -22,8 +21,6 @@ from cameras.forms import CameraAdminForm
 from cameras.models import Camera, CameraEvent, EventKind, Status
 from operators.audit import AuditedAdminMixin, record_access
 from operators.models import AccessAction
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 
 class CapabilityFilter(admin.SimpleListFilter):
@@ -102,7 +99,7 @@ def status_action(status: Status) -> Callable[..., None]:
             ids = [camera.pk for camera in changing]
             Camera.objects.filter(pk__in=ids).update(status=status, updated_at=timezone.now())
             if status == Status.RETIRED:
-                today = timezone.localdate(timezone=SEOUL)
+                today = timezone.localdate()
                 CameraEvent.objects.bulk_create(
                     CameraEvent(camera=camera, kind=EventKind.RETIRED, occurred_on=today,
                                 recorded_by=request.user)

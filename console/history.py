@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -32,7 +31,6 @@ from console.visibility import history_alerts, transferred_away
 from operators.audit import record_access
 from operators.models import AccessAction
 
-SEOUL = ZoneInfo("Asia/Seoul")
 PAGE_SIZE = 50
 DEFAULT_DAYS = 7
 MAX_DAYS = 366
@@ -61,7 +59,7 @@ class HistoryForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        today = timezone.localdate(timezone=SEOUL)
+        today = timezone.localdate()
         data["date_to"] = data.get("date_to") or today
         data["date_from"] = data.get("date_from") or data["date_to"] - dt.timedelta(days=DEFAULT_DAYS - 1)
         if data["date_from"] > data["date_to"]:
@@ -75,8 +73,9 @@ class HistoryForm(forms.Form):
 
 
 def _search(user: object, data: dict) -> QuerySet[Alert]:
-    start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=SEOUL)
-    end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=SEOUL)
+    seoul = timezone.get_current_timezone()
+    start = dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=seoul)
+    end = dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=seoul)
     alerts = history_alerts(user).filter(created_at__gte=start, created_at__lt=end)
     outcome = data.get("outcome") or ""
     if outcome == "closed":

@@ -23,16 +23,14 @@ import math
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from hwaseong_safety.env import parse_rate
 from hwaseong_safety.fastpath import redis_client
 
 __all__ = ["Counter", "Decision", "charge", "hit", "parse_rate"]
-
-SEOUL = ZoneInfo("Asia/Seoul")
 
 _SLIDING = """
 local limit = tonumber(ARGV[1])
@@ -98,8 +96,12 @@ class Counter:
     amount: int = 1
 
 
+def _seoul(now: float | None) -> datetime:
+    return datetime.fromtimestamp(time.time() if now is None else now, timezone.get_current_timezone())
+
+
 def seoul_day(now: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if now is None else now, SEOUL).strftime("%Y%m%d")
+    return _seoul(now).strftime("%Y%m%d")
 
 
 def charge(counters: list[Counter]) -> Counter | None:
@@ -117,5 +119,5 @@ def charge(counters: list[Counter]) -> Counter | None:
 
 
 def seconds_to_seoul_midnight(now: float | None = None) -> int:
-    moment = datetime.fromtimestamp(time.time() if now is None else now, SEOUL)
+    moment = _seoul(now)
     return 86400 - (moment.hour * 3600 + moment.minute * 60 + moment.second)

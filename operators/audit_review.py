@@ -23,7 +23,6 @@ from operators.models import AccessAction
 # Accesses that show a person's data or location.
 PERSONAL_VIEWS = (AccessAction.ALERT_VIEW, AccessAction.ALERT_CLAIM, AccessAction.CAMERA_OPENED,
                   AccessAction.ADMIN_VIEW, AccessAction.ADMIN_LIST, AccessAction.ALERT_HISTORY)
-TZ = "Asia/Seoul"
 
 
 @dataclass(frozen=True)
@@ -47,15 +46,15 @@ def _month_bounds(year: int, month: int) -> tuple[date, date]:
 
 # A night is named by its first date: shifting Seoul time back 6 hours puts 22:00-06:00 on one date.
 # Nights that start inside the month are counted, so the last one runs into the next month.
-NIGHT_SQL = f"""
+NIGHT_SQL = """
 SELECT * FROM (
-    SELECT username, (at AT TIME ZONE '{TZ}' - interval '6 hours')::date AS night,
+    SELECT username, (at AT TIME ZONE %(tz)s - interval '6 hours')::date AS night,
            count(*) AS views, count(DISTINCT subject_citizen_id) AS subjects
     FROM operators_accessrecord
     WHERE action = ANY(%(actions)s)
-      AND at >= (%(start)s::timestamp AT TIME ZONE '{TZ}') - interval '2 hours'
-      AND at < (%(end)s::timestamp AT TIME ZONE '{TZ}') + interval '6 hours'
-      AND (extract(hour FROM at AT TIME ZONE '{TZ}') >= 22 OR extract(hour FROM at AT TIME ZONE '{TZ}') < 6)
+      AND at >= (%(start)s::timestamp AT TIME ZONE %(tz)s) - interval '2 hours'
+      AND at < (%(end)s::timestamp AT TIME ZONE %(tz)s) + interval '6 hours'
+      AND (extract(hour FROM at AT TIME ZONE %(tz)s) >= 22 OR extract(hour FROM at AT TIME ZONE %(tz)s) < 6)
     GROUP BY username, night
     HAVING count(*) >= %(threshold)s
 ) AS found
@@ -63,13 +62,13 @@ WHERE night >= %(start)s AND night < %(end)s
 ORDER BY night, username
 """
 
-DAY_SQL = f"""
-SELECT username, (at AT TIME ZONE '{TZ}')::date AS day,
+DAY_SQL = """
+SELECT username, (at AT TIME ZONE %(tz)s)::date AS day,
        count(*) AS views, count(DISTINCT subject_citizen_id) AS subjects
 FROM operators_accessrecord
 WHERE action = ANY(%(actions)s) AND subject_citizen_id IS NOT NULL
-  AND at >= (%(start)s::timestamp AT TIME ZONE '{TZ}')
-  AND at < (%(end)s::timestamp AT TIME ZONE '{TZ}')
+  AND at >= (%(start)s::timestamp AT TIME ZONE %(tz)s)
+  AND at < (%(end)s::timestamp AT TIME ZONE %(tz)s)
 GROUP BY username, day
 HAVING count(DISTINCT subject_citizen_id) >= %(threshold)s
 ORDER BY day, username
@@ -79,12 +78,13 @@ ORDER BY day, username
 def monthly_review(year: int, month: int) -> list[Finding]:
     start, end = _month_bounds(year, month)
     actions = [str(a) for a in PERSONAL_VIEWS]
+    tz = timezone.get_current_timezone_name()  # nights and days in the center's time (Seoul)
     findings: list[Finding] = []
     with connection.cursor() as cursor:
-        cursor.execute(NIGHT_SQL, {"actions": actions, "start": start, "end": end,
+        cursor.execute(NIGHT_SQL, {"actions": actions, "start": start, "end": end, "tz": tz,
                                "threshold": settings.AUDIT_NIGHT_BULK_VIEWS})
         findings += [Finding("night_bulk", *row) for row in cursor.fetchall()]
-        cursor.execute(DAY_SQL, {"actions": actions, "start": start, "end": end,
+        cursor.execute(DAY_SQL, {"actions": actions, "start": start, "end": end, "tz": tz,
                                  "threshold": settings.AUDIT_MANY_SUBJECTS_PER_DAY})
         findings += [Finding("many_subjects", *row) for row in cursor.fetchall()]
     return findings
