@@ -15,6 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from places.address import local_part
+
 # The eight compass points as the console names them (pgettext: "N" alone is too short a msgid).
 COMPASS_WORDS = (("n", "N"), ("ne", "NE"), ("e", "E"), ("se", "SE"), ("s", "S"), ("sw", "SW"),
                  ("w", "W"), ("nw", "NW"))
@@ -31,21 +33,8 @@ def readable_name(management_number: str, address: str, address_rank: int | None
     if management_number:
         return management_number
     if address:
-        return _("%(address)s no. %(n)s") % {"address": short_address(address), "n": address_rank or 1}
+        return _("%(address)s no. %(n)s") % {"address": local_part(address), "n": address_rank or 1}
     return _("%(agency)s camera %(id)s") % {"agency": agency or _("Camera"), "id": pk}
-
-
-# Leading words of a Korean address that name the province, the city or county and its district:
-# the same for every camera a center watches, they only push the part that tells cameras apart
-# off the tile ("경기도 화성시 효행구 봉담읍 샘마을1길 13-6" → "봉담읍 샘마을1길 13-6").
-_REGION_SUFFIXES = ("특별자치도", "특별자치시", "특별시", "광역시", "도", "시", "군", "구")
-
-
-def short_address(address: str) -> str:
-    words = address.split()
-    while len(words) > 2 and words[0].endswith(_REGION_SUFFIXES):
-        words.pop(0)
-    return " ".join(words)
 
 
 def effective_field_of_view(bearing: float | None, field_of_view: float | None) -> float | None:

@@ -16,9 +16,9 @@ from django.contrib.gis.geos import Point
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
-from cameras.describe import short_address
 from cameras.models import Camera
 from operators.models import Center
+from places.address import local_part
 
 # Bounding box of the Republic of Korea, mainland and islands (Marado 33.1 to Dokdo 131.9).
 LATITUDE_RANGE = (Decimal("33"), Decimal("38.7"))
@@ -131,7 +131,7 @@ class CameraAdminForm(forms.ModelForm):
                              "lot_address")[:NEARBY_CAMERAS_MAX]
             )
             # Named as the console names them, never by id alone (cameras/describe.py).
-            config["nearby"] = [[point.y, point.x, number or short_address(road or lot)]
+            config["nearby"] = [[point.y, point.x, number or local_part(road or lot)]
                                 for point, number, road, lot in nearby]
         if own is not None and all(center.pk != own.pk for center in centers):
             centers.append(own)

@@ -73,16 +73,27 @@ def describe(point: Point) -> Address:
     area = " ".join(part for part in (city, emd) if part)
     if not address:
         return Address(area=area)
-    return Address(area=area, road=short_address(address), road_m=round(distance, 1))
+    return Address(area=area, road=street_part(address), road_m=round(distance, 1))
 
 
-# An administrative token at the start of an address: 경기도, 화성시, 효행구, 남양읍, 장안면, 기배동.
-_ADMIN = re.compile(r"^\S+(특별시|광역시|특별자치시|특별자치도|도|시|군|구|읍|면|동)$")
+# Administrative names at the start of an address: the region (경기도, 화성시, 효행구), the same
+# for every place a center watches, and the town under it (남양읍, 장안면, 기배동).
+_REGION = r"특별시|광역시|특별자치시|특별자치도|도|시|군|구"
+_TOWN = r"읍|면|동"
+_REGION_NAME = re.compile(rf"^\S+({_REGION})$")
+_ADMIN_NAME = re.compile(rf"^\S+({_REGION}|{_TOWN})$")
 # The road of a road-name address: 시청로, 남양로201번길, 동탄대로, 와우안길.
 _ROAD = re.compile(r"^\S+(로|길)(\d+[번]?길)?$")
 
+# Two shapes of one address, for two places that show it:
+# - street_part: next to an alert's area ("화성시 남양읍 · 시청로 159 부근 40 m"), which already
+#   names the town: everything administrative goes;
+# - local_part: a camera's name, which stands alone ("남양읍 시청로 159 1번"): the town stays,
+#   only the region every camera shares goes.
+# Neither ever cuts an address down to one word.
 
-def short_address(address: str) -> str:
+
+def street_part(address: str) -> str:
     """The part after the administrative names: "경기도 화성시 효행구 비봉면 주석로701번길 10" ->
     "주석로701번길 10"; a lot address keeps its 리: "… 남양읍 남양리 123-4" -> "남양리 123-4"."""
     tokens = address.split()
@@ -91,9 +102,18 @@ def short_address(address: str) -> str:
             return " ".join(tokens[index:])
     rest = list(tokens)
     # The last name before the lot number stays: "기배동 123", not "123".
-    while len(rest) > 2 and _ADMIN.match(rest[0]) and not rest[1][:1].isdigit():
+    while len(rest) > 2 and _ADMIN_NAME.match(rest[0]) and not rest[1][:1].isdigit():
         rest.pop(0)
     return " ".join(rest)
+
+
+def local_part(address: str) -> str:
+    """Without the province, city and district: "경기도 화성시 효행구 봉담읍 샘마을1길 13-6" ->
+    "봉담읍 샘마을1길 13-6"."""
+    words = address.split()
+    while len(words) > 2 and _REGION_NAME.match(words[0]):
+        words.pop(0)
+    return " ".join(words)
 
 
 def text(area: str, road: str, road_m: float | None) -> str:

@@ -102,17 +102,3 @@ def test_cameras_within_a_few_metres_are_one_pole(settings) -> None:
     assert [row["id"] for row in found][0] == other.pk  # still nearest first
     settings.CAMERA_POLE_METERS = 0
     assert {row["pole_size"] for row in nearest_camera_rows(LON, LAT, limit=10)} == {1}
-
-
-@pytest.mark.parametrize(("address", "short"), [
-    ("경기도 화성시 효행구 봉담읍 샘마을1길 13-6", "봉담읍 샘마을1길 13-6"),
-    ("경기도 화성시 남양읍 시청로 159", "남양읍 시청로 159"),
-    ("대전광역시 서구 둔산로 100", "둔산로 100"),
-    ("시청로 201번길 5", "시청로 201번길 5"),  # already short
-    ("화성시 송산면", "화성시 송산면"),  # never down to one word
-])
-def test_names_leave_out_the_province_and_city(address: str, short: str) -> None:
-    from cameras.describe import short_address
-
-    assert short_address(address) == short
-

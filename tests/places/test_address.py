@@ -6,7 +6,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
-from places.address import describe, short_address, text
+from places.address import describe, local_part, street_part, text
 from tests.alerts.conftest import centers  # noqa: F401 - fixture
 from tests.factories import make_camera
 from tests.places.conftest import shared_file
@@ -47,8 +47,19 @@ def test_without_area_data_the_linked_center_names_the_city(centers):  # noqa: F
     ("경기도 화성시 기배동 123", "기배동 123"),
     ("화성시청", "화성시청"),
 ])
-def test_short_addresses(full, short):
-    assert short_address(full) == short
+def test_an_alerts_road_is_the_part_after_every_administrative_name(full, short):
+    assert street_part(full) == short
+
+
+@pytest.mark.parametrize(("address", "short"), [
+    ("경기도 화성시 효행구 봉담읍 샘마을1길 13-6", "봉담읍 샘마을1길 13-6"),
+    ("경기도 화성시 남양읍 시청로 159", "남양읍 시청로 159"),
+    ("대전광역시 서구 둔산로 100", "둔산로 100"),
+    ("시청로 201번길 5", "시청로 201번길 5"),  # already short
+    ("화성시 송산면", "화성시 송산면"),  # never down to one word
+])
+def test_a_cameras_name_keeps_the_town_and_leaves_out_the_province_and_city(address: str, short: str) -> None:
+    assert local_part(address) == short
 
 
 def test_with_the_real_boundaries():
