@@ -23,7 +23,7 @@ LEAFLET_CALL = re.compile(
 SAFE_ARGUMENT = re.compile(r"^(function\b.*|[A-Za-z_$][\w$]*|[A-Za-z_$][\w$.]*(Node|Element)\(.*)$")
 # L.divIcon's html: a constant or a node.
 DIV_ICON_HTML = re.compile(r"\bhtml:\s*([^,}]*)")
-CONSTANT_OR_NODE = re.compile(r'^("[^"+]*"|\'[^\'+]*\'|HS\.el\(.*|[A-Za-z_$][\w$]*)$')
+CONSTANT_OR_NODE = re.compile(r'^("[^"+]*"|\'[^\'+]*\'|el\(.*|[A-Za-z_$][\w$]*)$')  # el: util.js's node
 
 
 def test_there_are_scripts_to_check() -> None:
