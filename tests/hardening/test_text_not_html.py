@@ -19,8 +19,8 @@ SINKS = re.compile(r"\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document
 # the parenthesis may be a function or a plain variable (holding a node), never a string literal,
 # a concatenation or a property of some data object.
 LEAFLET_CALL = re.compile(
-    r"\.(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\(\s*([^,)]*)")
-SAFE_ARGUMENT = re.compile(r"^(function\b.*|[A-Za-z_$][\w$]*|[A-Za-z_$][\w$.]*(Node|Element)\(.*)$")
+    r"\.(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)\(\s*(\(\)\s*=>|[^,)]*)")
+SAFE_ARGUMENT = re.compile(r"^(function\b.*|\(\)\s*=>|[A-Za-z_$][\w$]*|[A-Za-z_$][\w$.]*(Node|Element)\(.*)$")
 # L.divIcon's html: a constant or a node.
 DIV_ICON_HTML = re.compile(r"\bhtml:\s*([^,}]*)")
 CONSTANT_OR_NODE = re.compile(r'^("[^"+]*"|\'[^\'+]*\'|el\(.*|[A-Za-z_$][\w$]*)$')  # el: util.js's node
@@ -56,6 +56,7 @@ def test_the_check_catches_what_it_should() -> None:
         match = LEAFLET_CALL.search(bad)
         assert match and not SAFE_ARGUMENT.match(match.group(2).strip()), bad
     for good in (".bindTooltip(function () { return textNode(x); })", ".bindTooltip(name, {",
+                 ".bindTooltip(() => textNode(x))",
                  ".bindTooltip(textNode(row[2] || config.labels.nearby))"):
         match = LEAFLET_CALL.search(good)
         assert match and SAFE_ARGUMENT.match(match.group(2).strip()), good
