@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.platform import ROOT
+
 pytestmark = pytest.mark.django_db
 
 
@@ -47,11 +49,9 @@ def test_schema_generates_without_warnings_and_validates() -> None:
     """drf-spectacular's own checks: no guessed types, no name clashes, valid OpenAPI 3."""
     import subprocess
     import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null"],
-        cwd=root, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -3,11 +3,11 @@ of the messages, so English needs no catalog of its own."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polib
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+from tests.fixtures.platform import ROOT
+
+LOCALE = ROOT / "locale"
 
 
 def test_korean_catalog_is_complete() -> None:

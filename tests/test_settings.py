@@ -3,14 +3,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from hwaseong_safety.env import Env
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fixtures.platform import ROOT
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("FALSE", False), ("1", True), ("off", False)])

@@ -6,9 +6,7 @@ import pytest
 
 from alerts.models import Alert, Trip
 from operators.models import User
-from tests.alerts.conftest import loc
-from tests.alerts.test_alert_status import raise_sos
-from tests.alerts.test_trips import start
+from tests.fixtures.alerts import loc, raise_sos, start_trip
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +18,10 @@ def admin_client(client):
 
 
 def test_alert_and_trip_pages_render_read_only(admin_client, app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     into_ansan = {"locations": [loc((37.3, 126.87))]}
     app.client.post(f"/api/v1/alerts/{alert_id}/locations/", into_ansan, format="json")
-    trip_id = start(app).json()["id"]
+    trip_id = start_trip(app).json()["id"]
     assert admin_client.get("/admin/alerts/alert/").status_code == 200
     page = admin_client.get(f"/admin/alerts/alert/{alert_id}/change/")
     assert page.status_code == 200

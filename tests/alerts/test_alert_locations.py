@@ -9,17 +9,16 @@ import pytest
 from django.utils import timezone
 
 from alerts.models import Alert, AlertLocation, AlertStatus
-from tests.alerts.conftest import (
+from tests.factories import make_center
+from tests.fixtures.alerts import loc, raise_sos
+from tests.fixtures.centers import (
     BORDER_HWASEONG,
     HWASEONG_BBOX,
     INSIDE_ANSAN,
     INSIDE_HWASEONG,
     SEA_WEST,
-    loc,
     point,
 )
-from tests.alerts.test_alert_status import raise_sos
-from tests.factories import make_center
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def at(minutes_ago: float) -> str:
 
 
 def test_the_newest_by_recorded_at_wins_not_the_last_in_the_array(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     newest = (37.20, 126.90)
     older = (37.19, 126.89)
     response = report(app, alert_id, [loc(newest, recorded_at=at(0.1)), loc(older, recorded_at=at(0.5))])
@@ -46,7 +45,7 @@ def test_the_newest_by_recorded_at_wins_not_the_last_in_the_array(app, centers):
 
 
 def test_a_late_batch_adds_to_the_trail_but_does_not_move_the_alert(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     report(app, alert_id, [loc((37.20, 126.90), recorded_at=at(0))])
     report(app, alert_id, [loc((37.21, 126.91), recorded_at=at(3))])
     alert = Alert.objects.get(pk=alert_id)
@@ -54,7 +53,7 @@ def test_a_late_batch_adds_to_the_trail_but_does_not_move_the_alert(app, centers
 
 
 def test_crossing_into_another_city_transfers_the_alert(app, centers, django_capture_on_commit_callbacks):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     report(app, alert_id, [loc(BORDER_HWASEONG)])
     assert [c.code for c in Alert.objects.get(pk=alert_id).border_centers.all()] == ["41270"]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -69,7 +68,7 @@ def test_crossing_into_another_city_transfers_the_alert(app, centers, django_cap
 
 
 def test_walking_out_to_sea_stays_with_the_nearest_center_flagged(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     report(app, alert_id, [loc(SEA_WEST)])
     alert = Alert.objects.get(pk=alert_id)
     assert alert.center.code == "41590" and alert.out_of_area
@@ -88,7 +87,7 @@ def test_an_alert_without_a_center_is_routed_when_a_location_comes(app, db):
 
 
 def test_a_closed_alert_takes_no_locations(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     Alert.objects.filter(pk=alert_id).update(status=AlertStatus.CLOSED)
     assert report(app, alert_id, [loc(INSIDE_ANSAN)]).status_code == 202
     alert = Alert.objects.get(pk=alert_id)
@@ -108,7 +107,7 @@ def test_a_closed_alert_takes_no_locations(app, centers):
     ([{"latitude": True, "longitude": 126.87}], "latitude"),
 ])
 def test_a_bad_location_is_400_naming_the_field_and_stores_nothing(app, centers, locations, field):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     good = loc(INSIDE_ANSAN)
     response = report(app, alert_id, [good, *locations])
     assert response.status_code == 400
@@ -121,14 +120,14 @@ def test_a_bad_location_is_400_naming_the_field_and_stores_nothing(app, centers,
 
 @pytest.mark.parametrize("count", [0, 101])
 def test_a_batch_is_1_to_100_locations(app, centers, count):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     response = report(app, alert_id, [loc(INSIDE_HWASEONG)] * count)
     assert response.status_code == 400 and "locations" in response.json()
     assert AlertLocation.objects.count() == 1
 
 
 def test_a_raw_nan_in_the_json_is_a_400(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     raw = json.dumps({"locations": [{"latitude": float("nan"), "longitude": 126.87}]})
     response = app.client.post(f"/api/v1/alerts/{alert_id}/locations/", raw, content_type="application/json")
     assert response.status_code == 400
@@ -136,7 +135,7 @@ def test_a_raw_nan_in_the_json_is_a_400(app, centers):
 
 
 def test_100_locations_are_fine(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     batch = [loc(INSIDE_HWASEONG, recorded_at=at(i / 60)) for i in range(100)]
     assert report(app, alert_id, batch).status_code == 202
     assert AlertLocation.objects.count() == 101

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from alerts.models import Alert, AlertStatus
-from tests.alerts.conftest import INSIDE_HWASEONG, loc
+from tests.fixtures.alerts import loc, raise_sos
+from tests.fixtures.centers import INSIDE_HWASEONG
 
 pytestmark = pytest.mark.django_db
-
-
-def raise_sos(user) -> int:
-    # Measured a minute ago, so that the fixes a test reports afterwards are newer.
-    fix = loc(INSIDE_HWASEONG, recorded_at=(timezone.now() - timedelta(minutes=1)).isoformat())
-    body = {"client_id": str(uuid.uuid4()), "trigger": "button", "location": fix}
-    response = user.client.post("/api/v1/alerts/", body, format="json")
-    assert response.status_code == 201
-    return response.json()["id"]
 
 
 @pytest.mark.parametrize("internal, shown, label", [
@@ -32,7 +20,7 @@ def raise_sos(user) -> int:
     (AlertStatus.CANCELLED, "cancelled", "취소"),
 ])
 def test_internal_statuses_map_to_the_apps_five(app, centers, internal, shown, label):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     Alert.objects.filter(pk=alert_id).update(status=internal)
     body = app.client.get(f"/api/v1/alerts/{alert_id}/").json()
     assert set(body) == {"id", "status", "status_label", "center", "created_at", "updated_at"}
@@ -43,7 +31,7 @@ def test_internal_statuses_map_to_the_apps_five(app, centers, internal, shown, l
 
 @pytest.mark.parametrize("internal", list(AlertStatus))
 def test_a_duress_alert_always_shows_cancelled(app, centers, internal):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     Alert.objects.filter(pk=alert_id).update(status=internal, is_duress=True)
     body = app.client.get(f"/api/v1/alerts/{alert_id}/").json()
     assert (body["status"], body["status_label"]) == ("cancelled", "취소")
@@ -52,15 +40,15 @@ def test_a_duress_alert_always_shows_cancelled(app, centers, internal):
 
 
 def test_the_list_is_own_alerts_newest_first(app, other, centers):
-    mine = [raise_sos(app) for _ in range(3)]
-    raise_sos(other)
+    mine = [raise_sos(app=app, through_api=True).pk for _ in range(3)]
+    raise_sos(app=other, through_api=True)
     response = app.client.get("/api/v1/alerts/")
     assert response.status_code == 200
     assert [row["id"] for row in response.json()] == mine[::-1]
 
 
 def test_someone_elses_alert_is_404_everywhere(app, other, centers):
-    theirs = raise_sos(other)
+    theirs = raise_sos(app=other, through_api=True).pk
     assert app.client.get(f"/api/v1/alerts/{theirs}/").status_code == 404
     locations = {"locations": [loc(INSIDE_HWASEONG)]}
     assert app.client.post(f"/api/v1/alerts/{theirs}/locations/", locations, format="json").status_code == 404

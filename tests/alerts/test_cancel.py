@@ -11,27 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from alerts.models import Alert, AlertStatus
-from tests.alerts.conftest import loc
-from tests.alerts.test_alert_status import raise_sos
 from tests.factories import make_staff
+from tests.fixtures.alerts import cancel, loc, raise_sos
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pins(app):
-    app.citizen.set_pins("1234", "9876")
-    app.citizen.save()
-    return app
-
-
-def cancel(user, alert_id: int, pin: str | None = None):
-    body = {} if pin is None else {"pin": pin}
-    return user.client.post(f"/api/v1/alerts/{alert_id}/cancel", body, format="json")
-
-
 def test_the_cancel_pin_cancels(pins, centers, django_capture_on_commit_callbacks):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     with django_capture_on_commit_callbacks(execute=True):
         response = cancel(pins, alert_id, "1234")
     assert response.status_code == 200
@@ -43,7 +30,7 @@ def test_the_cancel_pin_cancels(pins, centers, django_capture_on_commit_callback
 
 
 def test_a_wrong_pin_is_403_and_changes_nothing(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     before = Alert.objects.get(pk=alert_id)
     for pin in ("0000", "", None):
         response = cancel(pins, alert_id, pin)
@@ -56,14 +43,14 @@ def test_a_wrong_pin_is_403_and_changes_nothing(pins, centers):
 
 
 def test_without_a_cancel_pin_the_user_cancels_without_one(app, centers):
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     response = cancel(app, alert_id)
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert Alert.objects.get(pk=alert_id).status == AlertStatus.CANCELLED
 
 
 def test_duress_answers_byte_for_byte_like_a_real_cancel(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
         with transaction.atomic():  # the real cancel, then rolled back: an alternative history
             real = cancel(pins, alert_id, "1234")
@@ -79,7 +66,7 @@ def test_duress_answers_byte_for_byte_like_a_real_cancel(pins, centers):
 
 
 def test_a_duress_alert_stays_cancelled_for_the_app_while_the_center_works_it(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     cancelled = cancel(pins, alert_id, "9876").json()
     staff = make_staff("op", center=Alert.objects.get(pk=alert_id).center)
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
@@ -97,7 +84,7 @@ def test_a_duress_alert_stays_cancelled_for_the_app_while_the_center_works_it(pi
 
 
 def test_cancelling_twice_is_idempotent(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     first = cancel(pins, alert_id, "1234")
     second = cancel(pins, alert_id, "1234")
     assert second.status_code == 200 and second.json() == first.json()
@@ -105,7 +92,7 @@ def test_cancelling_twice_is_idempotent(pins, centers):
 
 
 def test_the_duress_pin_after_a_real_cancel_reopens_it_as_duress(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     first = cancel(pins, alert_id, "1234").json()
     assert cancel(pins, alert_id, "9876").json() == first
     alert = Alert.objects.get(pk=alert_id)
@@ -113,7 +100,7 @@ def test_the_duress_pin_after_a_real_cancel_reopens_it_as_duress(pins, centers):
 
 
 def test_a_closed_alert_is_409(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     Alert.objects.filter(pk=alert_id).update(status=AlertStatus.CLOSED, closed_at=timezone.now())
     response = cancel(pins, alert_id, "1234")
     assert response.status_code == 409
@@ -121,7 +108,7 @@ def test_a_closed_alert_is_409(pins, centers):
 
 
 def test_locations_for_a_really_cancelled_alert_are_accepted_and_dropped(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     cancel(pins, alert_id, "1234")
     response = pins.client.post(f"/api/v1/alerts/{alert_id}/locations/",
                                 {"locations": [loc((37.18, 126.88))]}, format="json")

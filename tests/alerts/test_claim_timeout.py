@@ -14,17 +14,12 @@ from alerts.actions.handling import do_claim_alert, do_close_alert, do_transfer_
 from alerts.actions.sos import do_cancel_alert
 from alerts.models import AlertEvent
 from alerts.tasks import UNCLAIMED_ALARM, alarm_unclaimed_alerts, do_alarm_unclaimed
-from tests.alerts.conftest import INSIDE_ANSAN
-from tests.console import conftest as console
-from tests.console.conftest import communicator, nothing_about, raise_sos, receive, session_headers
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import INSIDE_ANSAN
+from tests.fixtures.consoles import communicator, nothing_about, receive, session_headers
 
-# The console's fixtures: its staff, a private channel-layer prefix per test (autouse), and closing
-# the websocket thread's database connection.
-staff = console.staff
-private_channel_layer = console.private_channel_layer
-close_db_connections = console.close_db_connections
-
-pytestmark = pytest.mark.django_db(transaction=True)
+# A private channel-layer prefix per test, as the console's own tests have.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_channel_layer")]
 
 START = datetime(2026, 11, 24, 14, 0, tzinfo=UTC)
 

@@ -7,15 +7,12 @@ ignores the idempotency key (locmem, file and SENS do; an idempotent gateway doe
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from alerts.actions.handling import AlertFinished, do_close_alert
@@ -27,34 +24,15 @@ from sms.delivery import STALE_AFTER, claim
 from sms.models import SmsMessage, SmsStatus
 from sms.tasks import resend_stale_sms, send_sms
 from sms.transports import LocmemTransport
-from tests.alerts.conftest import INSIDE_HWASEONG, AppUser, loc, make_app_user
-from tests.alerts.test_sos_reliability import CLOSED_PORT, _drop_broker_pools
-from tests.console.conftest import raise_sos
 from tests.factories import make_staff
+from tests.fixtures.alerts import loc, raise_sos
+from tests.fixtures.centers import INSIDE_HWASEONG
+from tests.fixtures.citizens import AppUser, make_app_user
+from tests.fixtures.faults import redis_down
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-outbox = LocmemTransport.outbox  # cleared around every test by tests/alerts/conftest.py
-
-
-@contextlib.contextmanager
-def redis_down() -> Iterator[None]:
-    """Celery broker, channel layer and cache on a closed port; everything restored on exit (the
-    test settings' eager tasks then stand in for a worker reading from the recovered broker)."""
-    from hwaseong_safety.celery import app as celery_app
-
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    _drop_broker_pools(celery_app)
-    celery_app.conf.update(task_always_eager=False, broker_url=CLOSED_PORT)
-    layers = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                          "CONFIG": {"hosts": [CLOSED_PORT]}}}
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT}}
-    try:
-        with override_settings(CHANNEL_LAYERS=layers, CACHES=caches):
-            yield
-    finally:
-        celery_app.conf.update(saved)
-        _drop_broker_pools(celery_app)
+outbox = LocmemTransport.outbox  # cleared around every test (tests/fixtures/sms.py)
 
 
 def with_guardians(user: AppUser, *, active: int = 1, declined: int = 0) -> list[str]:

@@ -8,18 +8,11 @@ import pytest
 from alerts.models import Alert
 from guardians.tracking import tracking_url
 from sms.models import SmsMessage
-from tests.alerts.test_alert_status import raise_sos
-from tests.alerts.test_cancel import cancel
+from tests.factories import make_staff
+from tests.fixtures.alerts import cancel, raise_sos
 
 pytestmark = pytest.mark.django_db
-CENTER = "관제센터 화성시 031-369-1234"  # tests/alerts/conftest.py's 화성
-
-
-@pytest.fixture
-def pins(app):
-    app.citizen.set_pins("1234", "9876")
-    app.citizen.save()
-    return app
+CENTER = "관제센터 화성시 031-369-1234"  # the centers fixture's 화성
 
 
 def sms(purpose: str) -> list[SmsMessage]:
@@ -27,7 +20,7 @@ def sms(purpose: str) -> list[SmsMessage]:
 
 
 def test_the_citizens_own_cancel_tells_the_guardians(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     [sos] = sms("sos")
     assert CENTER in sos.body  # whom to call back, in the SOS text itself
     assert cancel(pins, alert_id, "1234").status_code == 200
@@ -42,7 +35,7 @@ def test_the_citizens_own_cancel_tells_the_guardians(pins, centers):
 
 
 def test_a_duress_cancel_tells_the_guardians_nothing_and_answers_the_phone_the_same(pins, centers):
-    alert_id = raise_sos(pins)
+    alert_id = raise_sos(app=pins, through_api=True).pk
     answer = cancel(pins, alert_id, "9876")
     assert answer.status_code == 200 and answer.json()["status"] == "cancelled"  # as a real cancel
     assert sms("alert_cancelled") == []  # no stand-down for the guardians
@@ -57,9 +50,8 @@ def test_a_duress_cancel_tells_the_guardians_nothing_and_answers_the_phone_the_s
 
 def test_the_guardian_page_and_closing_sms_give_the_centers_number(app, centers):
     from alerts.actions.handling import do_close_alert
-    from tests.factories import make_staff
 
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     alert = Alert.objects.get(pk=alert_id)
     guardian = alert.citizen.guardians.get()
     path = "/" + tracking_url(guardian, alert=alert).split("://", 1)[1].split("/", 1)[1]

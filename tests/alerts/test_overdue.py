@@ -13,7 +13,8 @@ from alerts.models import Alert, AlertKind, AlertTrigger, Trip, TripStatus
 from alerts.tasks import mark_overdue_trips
 from sms.models import SmsMessage
 from sms.transports import LocmemTransport
-from tests.alerts.conftest import INSIDE_ANSAN, loc
+from tests.fixtures.alerts import loc
+from tests.fixtures.centers import INSIDE_ANSAN
 
 pytestmark = pytest.mark.django_db
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -15,16 +15,10 @@ from alerts.models import Alert, AlertEvent, AlertLocation, Disclosure, Trip
 from guardians.models import Guardian
 from sms.models import SmsMessage
 from sms.transports import LocmemTransport
-from tests.alerts.conftest import (
-    BORDER_HWASEONG,
-    INSIDE_ANSAN,
-    INSIDE_HWASEONG,
-    SEA_WEST,
-    loc,
-    make_app_user,
-    point,
-)
 from tests.factories import make_staff
+from tests.fixtures.alerts import loc
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, SEA_WEST, point
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 URL = "/api/v1/alerts/"

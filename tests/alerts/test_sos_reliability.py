@@ -15,10 +15,12 @@ from django.test import override_settings
 from alerts.actions.sos import do_create_sos
 from alerts.models import Alert
 from sms.models import SmsMessage
-from tests.alerts.conftest import BORDER_HWASEONG, INSIDE_HWASEONG, loc, make_app_user
+from tests.fixtures.alerts import loc
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_HWASEONG
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.faults import CLOSED_PORT
 
 URL = "/api/v1/alerts/"
-CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -117,32 +119,6 @@ def test_the_live_alarm_reaches_the_center_and_border_groups(centers):
     finally:
         for code, channel in channels.items():
             async_to_sync(layer.group_discard)(f"center.{code}", channel)
-
-
-@pytest.fixture
-def everything_redis_down():
-    """Channel layer, cache (throttles) and Celery broker all on a closed port: Redis is down."""
-    from hwaseong_safety.celery import app as celery_app
-
-    saved = {key: celery_app.conf[key] for key in ("task_always_eager", "broker_url")}
-    _drop_broker_pools(celery_app)  # a pool made earlier would still point at the real Redis
-    celery_app.conf.update(task_always_eager=False, broker_url=CLOSED_PORT)
-    unreachable = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                               "CONFIG": {"hosts": [CLOSED_PORT]}}}
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED_PORT}}
-    try:
-        with override_settings(CHANNEL_LAYERS=unreachable, CACHES=caches):
-            yield
-    finally:
-        celery_app.conf.update(saved)
-        _drop_broker_pools(celery_app)  # and none against the closed port may outlive the test
-
-
-def _drop_broker_pools(celery_app: object) -> None:
-    # Celery caches its broker connection and producer pools on first use; the next use
-    # rebuilds them from the current broker_url.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)

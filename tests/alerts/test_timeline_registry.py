@@ -4,7 +4,6 @@ every place that writes a timeline entry goes through it, and the admin shows na
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -14,10 +13,9 @@ from alerts.models import AlertEvent
 from console.views import console_labels
 from operators.models import User
 from sms.models import SmsMessage
-from tests.alerts.conftest import loc
-from tests.alerts.test_alert_status import raise_sos
+from tests.fixtures.alerts import loc, raise_sos
+from tests.fixtures.platform import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 APPS = ("alerts", "guardians", "operators", "cameras")
 
 
@@ -62,7 +60,7 @@ def test_nothing_writes_the_timeline_but_the_registry() -> None:
 
 @pytest.mark.django_db
 def test_an_unknown_kind_is_refused(app, centers) -> None:
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     with pytest.raises(timeline.UnknownTimelineKind):
         timeline.record_event(alert_id, "made_up_kind")
     assert not AlertEvent.objects.filter(kind="made_up_kind").exists()
@@ -80,7 +78,7 @@ def test_the_console_gets_every_label_from_the_server() -> None:
 def test_timeline_entries_carry_their_label(app, centers, client) -> None:
     from console.api.serializers import TimelineEventSerializer
 
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     event = AlertEvent.objects.get(alert_id=alert_id, kind="created")
     with translation.override("ko"):
         data = TimelineEventSerializer(event).data
@@ -96,7 +94,7 @@ def admin_client(client):
 
 @pytest.mark.django_db
 def test_admin_alert_page_is_readable_in_korean(admin_client, app, centers) -> None:
-    alert_id = raise_sos(app)
+    alert_id = raise_sos(app=app, through_api=True).pk
     app.client.post(f"/api/v1/alerts/{alert_id}/locations/", {"locations": [loc((37.3, 126.87))]},
                     format="json")
     page = admin_client.get(f"/admin/alerts/alert/{alert_id}/change/", HTTP_ACCEPT_LANGUAGE="ko")

@@ -13,21 +13,9 @@ from django.utils import timezone
 from alerts.models import Trip, TripLocation, TripStatus
 from sms.models import SmsMessage
 from sms.transports import LocmemTransport
-from tests.alerts.conftest import INSIDE_ANSAN, INSIDE_HWASEONG, loc, make_app_user, point
-
-URL = "/api/v1/trips/"
-HOME = (37.21, 126.91)
-
-
-def start(user, **fields: object):
-    body = {
-        "location": loc(INSIDE_HWASEONG, accuracy=12),
-        "destination": {"latitude": HOME[0], "longitude": HOME[1]},
-        "destination_name": "집",
-        "expected_arrival": (timezone.now() + timedelta(minutes=30)).isoformat(),
-        **fields,
-    }
-    return user.client.post(URL, body, format="json")
+from tests.fixtures.alerts import HOME, TRIPS_URL, loc, start_trip
+from tests.fixtures.centers import INSIDE_ANSAN, INSIDE_HWASEONG, point
+from tests.fixtures.citizens import make_app_user
 
 
 def at(minutes_ago: float) -> str:
@@ -37,7 +25,7 @@ def at(minutes_ago: float) -> str:
 @pytest.mark.django_db
 def test_starting_a_trip(app, centers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = start(app)
+        response = start_trip(app)
     assert response.status_code == 201
     body = response.json()
     assert set(body) >= {"id", "status", "destination", "destination_name", "expected_arrival", "started_at",
@@ -54,12 +42,12 @@ def test_starting_a_trip(app, centers, django_capture_on_commit_callbacks):
 
 @pytest.mark.django_db
 def test_a_new_trip_ends_the_active_one(app, centers):
-    first = start(app).json()
-    second = start(app).json()
+    first = start_trip(app).json()
+    second = start_trip(app).json()
     assert Trip.objects.get(pk=first["id"]).status == TripStatus.ENDED
     assert Trip.objects.get(pk=first["id"]).ended_at is not None
     assert Trip.objects.get(pk=second["id"]).status == TripStatus.ACTIVE
-    assert app.client.get(f"{URL}{first['id']}/").json()["status"] == "ended"
+    assert app.client.get(f"{TRIPS_URL}{first['id']}/").json()["status"] == "ended"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,7 +59,7 @@ def test_concurrent_starts_leave_exactly_one_active_trip(centers):
     def go() -> None:
         try:
             barrier.wait()
-            codes.append(start(user).status_code)
+            codes.append(start_trip(user).status_code)
         finally:
             connection.close()
 
@@ -95,16 +83,16 @@ def test_concurrent_starts_leave_exactly_one_active_trip(centers):
     ({"destination_name": "가" * 101}, "destination_name"),
 ])
 def test_bad_trip_input_is_400_naming_the_field(app, centers, fields, field):
-    response = start(app, **fields)
+    response = start_trip(app, **fields)
     assert response.status_code == 400 and field in response.json()
     assert not Trip.objects.exists() and not SmsMessage.objects.exists()
 
 
 @pytest.mark.django_db
 def test_trip_locations_newest_by_recorded_at(app, centers):
-    trip_id = start(app, location=loc(INSIDE_HWASEONG, recorded_at=at(5))).json()["id"]
+    trip_id = start_trip(app, location=loc(INSIDE_HWASEONG, recorded_at=at(5))).json()["id"]
     newest = (37.205, 126.905)
-    response = app.client.post(f"{URL}{trip_id}/locations/", {"locations": [
+    response = app.client.post(f"{TRIPS_URL}{trip_id}/locations/", {"locations": [
         loc(newest, recorded_at=at(1)), loc((37.2, 126.9), recorded_at=at(2))]}, format="json")
     assert response.status_code == 202 and response.json() == {"accepted": 2}
     trip = Trip.objects.get(pk=trip_id)
@@ -112,24 +100,24 @@ def test_trip_locations_newest_by_recorded_at(app, centers):
     assert trip.locations.count() == 3
     app.citizen.refresh_from_db()
     assert app.citizen.last_location.equals_exact(point(newest), 1e-9)
-    assert app.client.get(f"{URL}{trip_id}/").json()["last_location"] == {"latitude": newest[0],
+    assert app.client.get(f"{TRIPS_URL}{trip_id}/").json()["last_location"] == {"latitude": newest[0],
                                                                            "longitude": newest[1]}
 
 
 def test_every_field_of_a_fix_is_stored_and_a_late_batch_moves_nothing(app, centers):
     """The one-statement ingest (alerts/ingest.py) keeps what the ORM kept: accuracy (or none),
     source, both times; the last location moves only for a newer fix."""
-    trip_id = start(app, location=loc(INSIDE_HWASEONG, recorded_at=at(5))).json()["id"]
+    trip_id = start_trip(app, location=loc(INSIDE_HWASEONG, recorded_at=at(5))).json()["id"]
     before = timezone.now()
     body = {"locations": [loc((37.21, 126.91), recorded_at=at(1), accuracy=7.5, source="wifi"),
                           loc((37.22, 126.92), recorded_at=at(3))]}
-    assert app.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 202
+    assert app.client.post(f"{TRIPS_URL}{trip_id}/locations/", body, format="json").status_code == 202
     stored = {round(f.location.y, 2): f for f in TripLocation.objects.filter(trip_id=trip_id)}
     assert (stored[37.21].accuracy, stored[37.21].source) == (7.5, "wifi")
     assert (stored[37.22].accuracy, stored[37.22].source) == (None, "unknown")
     assert stored[37.21].recorded_at < stored[37.21].received_at and stored[37.21].received_at >= before
     late = {"locations": [loc((37.23, 126.93), recorded_at=at(2))]}  # older than the last one
-    assert app.client.post(f"{URL}{trip_id}/locations/", late, format="json").status_code == 202
+    assert app.client.post(f"{TRIPS_URL}{trip_id}/locations/", late, format="json").status_code == 202
     trip = Trip.objects.get(pk=trip_id)
     assert trip.locations.count() == 4  # kept in the trail...
     assert trip.last_location.equals_exact(point((37.21, 126.91)), 1e-9)  # ...but not the position
@@ -144,42 +132,42 @@ def test_every_field_of_a_fix_is_stored_and_a_late_batch_moves_nothing(app, cent
     [loc(INSIDE_ANSAN)] * 101,
 ])
 def test_bad_trip_locations_store_nothing(app, centers, locations):
-    trip_id = start(app).json()["id"]
-    response = app.client.post(f"{URL}{trip_id}/locations/", {"locations": locations}, format="json")
+    trip_id = start_trip(app).json()["id"]
+    response = app.client.post(f"{TRIPS_URL}{trip_id}/locations/", {"locations": locations}, format="json")
     assert response.status_code == 400 and "locations" in response.json()
     assert TripLocation.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_arriving(app, centers, django_capture_on_commit_callbacks):
-    trip_id = start(app).json()["id"]
+    trip_id = start_trip(app).json()["id"]
     LocmemTransport.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = app.client.post(f"{URL}{trip_id}/arrive")
+        response = app.client.post(f"{TRIPS_URL}{trip_id}/arrive")
     assert response.status_code == 200
     assert response.json()["status"] == "arrived" and response.json()["arrived_at"]
     [sms] = LocmemTransport.outbox
     assert "도착" in sms["body"] and "집" in sms["body"]
-    again = app.client.post(f"{URL}{trip_id}/arrive")
+    again = app.client.post(f"{TRIPS_URL}{trip_id}/arrive")
     assert again.status_code == 200 and again.json() == response.json()
     assert SmsMessage.objects.filter(purpose="trip_arrived").count() == 1
-    late = app.client.post(f"{URL}{trip_id}/locations/", {"locations": [loc(HOME)]}, format="json")
+    late = app.client.post(f"{TRIPS_URL}{trip_id}/locations/", {"locations": [loc(HOME)]}, format="json")
     assert late.status_code == 409
 
 
 @pytest.mark.django_db
 def test_an_ended_trip_cannot_arrive(app, centers):
-    first = start(app).json()["id"]
-    start(app)
-    assert app.client.post(f"{URL}{first}/arrive").status_code == 409
+    first = start_trip(app).json()["id"]
+    start_trip(app)
+    assert app.client.post(f"{TRIPS_URL}{first}/arrive").status_code == 409
 
 
 @pytest.mark.django_db
 def test_someone_elses_trip_is_404(app, other, centers):
-    theirs = start(other).json()["id"]
-    assert app.client.get(f"{URL}{theirs}/").status_code == 404
-    assert app.client.post(f"{URL}{theirs}/arrive").status_code == 404
-    response = app.client.post(f"{URL}{theirs}/locations/", {"locations": [loc(HOME)]}, format="json")
+    theirs = start_trip(other).json()["id"]
+    assert app.client.get(f"{TRIPS_URL}{theirs}/").status_code == 404
+    assert app.client.post(f"{TRIPS_URL}{theirs}/arrive").status_code == 404
+    response = app.client.post(f"{TRIPS_URL}{theirs}/locations/", {"locations": [loc(HOME)]}, format="json")
     assert response.status_code == 404
     trip = Trip.objects.get(pk=theirs)
     assert trip.status == TripStatus.ACTIVE and trip.locations.count() == 1
@@ -190,18 +178,18 @@ def test_a_position_report_makes_few_round_trips_and_keeps_others_out(app, other
     """Location ingest is the hot path (every phone on a trip, every few seconds): the token, then
     one statement (lock with ownership, trail INSERT, trip and citizen UPDATEs); no alert query for
     an active trip."""
-    trip_id = start(app).json()["id"]
+    trip_id = start_trip(app).json()["id"]
     body = {"locations": [loc(INSIDE_HWASEONG, recorded_at=at(0))]}
     with CaptureQueriesContext(connection) as queries:
-        assert app.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 202
+        assert app.client.post(f"{TRIPS_URL}{trip_id}/locations/", body, format="json").status_code == 202
     # The test's own transaction turns BEGIN/COMMIT into savepoints: those are not counted.
     statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(statements) == 2, statements
     assert not any("alerts_alert" in sql for sql in statements)
     # Someone else's trip: 404 (not 403: ids don't leak), and nothing stored on it.
     before = TripLocation.objects.filter(trip_id=trip_id).count()
-    assert other.client.post(f"{URL}{trip_id}/locations/", body, format="json").status_code == 404
-    assert other.client.post(f"{URL}999999/locations/", body, format="json").status_code == 404
+    assert other.client.post(f"{TRIPS_URL}{trip_id}/locations/", body, format="json").status_code == 404
+    assert other.client.post(f"{TRIPS_URL}999999/locations/", body, format="json").status_code == 404
     assert TripLocation.objects.filter(trip_id=trip_id).count() == before
 
 
@@ -209,6 +197,6 @@ def test_a_first_trip_makes_the_city_the_citizens_home_center(app, centers, sett
     settings.HOST_CENTER_CODE = "41590"
     app.citizen.home_center = centers["hwaseong"]
     app.citizen.save()
-    assert start(app, location=loc(INSIDE_ANSAN)).status_code == 201
+    assert start_trip(app, location=loc(INSIDE_ANSAN)).status_code == 201
     app.citizen.refresh_from_db()
     assert app.citizen.home_center == centers["ansan"]

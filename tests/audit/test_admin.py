@@ -14,10 +14,9 @@ from cameras.models import Camera, Status
 from guardians.models import Citizen, Guardian
 from operators.audit import record_access
 from operators.models import AccessAction, AccessRecord, Role, User
-from tests.alerts.conftest import make_app_user
-from tests.cameras.test_admin import _form_data
-from tests.cameras.test_import_admin_view import csv_upload
 from tests.factories import make_camera
+from tests.fixtures.cameras import camera_form_data, csv_upload
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +72,14 @@ def test_guardian_change_and_revoke_name_the_citizen(admin_client: Client, admin
 
 def test_camera_add_change_bulk_and_delete_are_recorded(admin_client: Client, admin_user: User) -> None:
     add = reverse("admin:cameras_camera_add")
-    data = _form_data(Camera(agency="경기도 화성시", management_number="HS-NEW", status=Status.ACTIVE))
+    data = camera_form_data(Camera(agency="경기도 화성시", management_number="HS-NEW", status=Status.ACTIVE))
     assert admin_client.post(add, data).status_code == 302
     camera = Camera.objects.get(management_number="HS-NEW")
     record = one(AccessAction.ADMIN_ADD)
     assert (record.account, record.subject_citizen_id, record.target) == (
         admin_user, None, f"cameras.camera:{camera.pk}")
     change = reverse("admin:cameras_camera_change", args=[camera.pk])
-    data = _form_data(camera, road_address="경기도 화성시 송산면")
+    data = camera_form_data(camera, road_address="경기도 화성시 송산면")
     assert admin_client.post(change, data).status_code == 302
     assert one(AccessAction.ADMIN_CHANGE).target == f"cameras.camera:{camera.pk}"
     changelist = reverse("admin:cameras_camera_changelist")

@@ -21,8 +21,8 @@ from guardians.tracking import tracking_token
 from operators.audit import PersonalDataAdminMixin
 from operators.models import AccessAction, AccessRecord, Role, User
 from sms.models import SmsMessage
-from tests.alerts.conftest import INSIDE_HWASEONG, point
-from tests.console.conftest import raise_sos
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import INSIDE_HWASEONG, point
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ from django.test import Client
 
 from alerts.models import Alert
 from operators.models import AccessAction, AccessRecord, User
-from tests.console.conftest import logged_in, raise_sos
 from tests.factories import make_camera
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import logged_in
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 

@@ -18,7 +18,7 @@ from bench import config, synth
 from bench.scenarios import ingest, nearest
 from bench.scenarios.consoles import Receipts
 from operators.models import User
-from tests.alerts.conftest import make_app_user
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = pytest.mark.django_db
 CAMERAS = 500

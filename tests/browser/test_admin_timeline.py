@@ -12,15 +12,15 @@ from alerts.actions.handling import do_escalate_alert, do_record_phone_call
 from alerts.actions.sos import do_add_alert_locations
 from alerts.locations import Fix
 from operators.models import User
-from tests.alerts.conftest import centers  # noqa: F401 - fixture
-from tests.console.conftest import INSIDE_ANSAN, point, raise_sos
 from tests.factories import make_staff
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import INSIDE_ANSAN, point
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser-test-password-1"
 
 
-def test_the_admin_alert_page_reads_as_korean(live_server: object, browser_page: object, centers: dict,  # noqa: F811
+def test_the_admin_alert_page_reads_as_korean(live_server: object, browser_page: object, centers: dict,
                                               artifacts: Path) -> None:
     from django.utils import timezone
 

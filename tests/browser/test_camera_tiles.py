@@ -21,16 +21,8 @@ from cameras.models import Camera, Status
 from guardians.auth import issue_token
 from guardians.models import Citizen
 from operators.models import Center, Role, User
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.test_console import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    SOS_AT,
-    AsgiServer,
-    asgi_server,
-    hls_stream,
-    offset,
-    post_sos,
-)
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset, post_sos
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +32,7 @@ def east_of(point: Point, metres: float) -> Point:
 
 
 @pytest.fixture
-def cameras(asgi_server: AsgiServer, hls_stream: str) -> dict[str, Camera]:  # noqa: F811
+def cameras(asgi_server: AsgiServer, hls_stream: str) -> dict[str, Camera]:
     base = asgi_server.url
     hwaseong = Center.objects.create(
         code="41590", name="화성시",
@@ -79,7 +71,7 @@ def cameras(asgi_server: AsgiServer, hls_stream: str) -> dict[str, Camera]:  # n
 
 
 def test_tiles_say_live_snapshot_none_offline_and_lost_with_direction_and_poles(
-    asgi_server: AsgiServer, cameras: dict[str, Camera], chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, cameras: dict[str, Camera], chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -10,170 +10,19 @@ back by itself. Then claim, escalate, close, and not one request to a host other
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
-from cameras.models import Camera
-from guardians.auth import issue_token
-from guardians.models import Citizen
-from operators.models import Center, Role, User
-from tests.browser.conftest import CHROMIUM_ARGS
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, app_post, has_class, post_sos
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "browser-test-password-1"
-SOS_AT = (126.8314, 37.1995)  # lon, lat: 화성시청
 ARRIVAL_S = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url() -> str:
-    """The test database (pytest-django's test_ name), for the server subprocess."""
-    db = settings.DATABASES["default"]
-    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db.get("USER") else ""
-    return f"postgis://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-class AsgiServer:
-    """uvicorn in a subprocess with the test settings and the test database; restartable."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
-                    "DATABASE_URL": database_url(), "SITE_URL": self.url}
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "hwaseong_safety.asgi:application", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env=self.env,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("the ASGI server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[AsgiServer]:
-    server = AsgiServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def hls_stream() -> Iterator[str]:
-    """A live HLS test stream written where the demo view serves it; its stream name."""
-    if not shutil.which("ffmpeg"):
-        pytest.fail("ffmpeg not found (apt-get install ffmpeg)")
-    name = f"browser-test-{uuid.uuid4().hex[:8]}"
-    out = ROOT / "var" / "streams" / name
-    out.mkdir(parents=True)
-    ffmpeg = subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi",
-         "-i", "testsrc2=size=320x180:rate=15", "-t", "120", "-c:v", "libx264", "-preset", "ultrafast",
-         "-tune", "zerolatency", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-g", "15",
-         "-f", "hls", "-hls_time", "1", "-hls_list_size", "5", "-hls_flags", "delete_segments+omit_endlist",
-         str(out / "index.m3u8")],
-    )
-    try:
-        yield name
-    finally:
-        ffmpeg.terminate()
-        ffmpeg.wait(timeout=10)
-        shutil.rmtree(out, ignore_errors=True)
-
-
-def offset(meters_north: float) -> Point:
-    # ~111 km per degree of latitude: exact enough to order cameras by distance.
-    return Point(SOS_AT[0], SOS_AT[1] + meters_north / 111_000, srid=4326)
-
-
-@pytest.fixture
-def scene(asgi_server: AsgiServer, hls_stream: str) -> dict:
-    hwaseong = Center.objects.create(
-        code="41590", name="화성시",
-        boundary=MultiPolygon(Polygon.from_bbox((126.80, 37.17, 126.86, 37.23)), srid=4326),
-    )
-    Center.objects.create(code="41270", name="안산시",
-                          boundary=MultiPolygon(Polygon.from_bbox((126.74, 37.17, 126.80, 37.23)), srid=4326))
-    base = asgi_server.url
-    live = Camera.objects.create(agency="화성시", management_number="HS-LIVE", location=offset(30),
-                                 center=hwaseong, bearing=180, field_of_view=90,
-                                 hls_url=f"{base}/demo/streams/{hls_stream}/index.m3u8")
-    snapshots = [
-        Camera.objects.create(agency="화성시", management_number=f"HS-SNAP{i}", location=offset(50 + 20 * i),
-                              center=hwaseong, bearing=90 * i if i % 2 else None)
-        for i in range(3)
-    ]
-    for camera in snapshots:
-        camera.snapshot_url = f"{base}/demo/cameras/{camera.pk}/snapshot.svg"
-        camera.save(update_fields=["snapshot_url"])
-    dead = Camera.objects.create(agency="화성시", management_number="HS-DEAD", location=offset(200),
-                                 center=hwaseong, hls_url=f"{base}/demo/streams/{hls_stream}-gone/index.m3u8")
-    User.objects.create_user("op-browser", password=PASSWORD, role=Role.OPERATOR, center=hwaseong,
-                             first_name="박관제")
-    citizen = Citizen.objects.create(phone="01055556666", name="김화성", home_center=hwaseong)
-    threatened = Citizen.objects.create(phone="01077778888", name="이수원", home_center=hwaseong)
-    threatened.set_pins("1111", "9999")
-    threatened.save()
-    return {"token": issue_token(citizen), "threatened": issue_token(threatened), "live": live, "dead": dead}
-
-
-def app_post(base: str, path: str, token: str, body: dict) -> dict:
-    request = urllib.request.Request(
-        f"{base}/api/v1/{path}", data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status in (200, 201)
-        return json.loads(response.read())
-
-
-def post_sos(base: str, token: str) -> dict:
-    body = {"client_id": str(uuid.uuid4()), "trigger": "shake",
-            "location": {"latitude": SOS_AT[1], "longitude": SOS_AT[0], "accuracy": 20, "source": "gnss"}}
-    return app_post(base, "alerts/", token, body)
 
 
 # Every tile's picture, twice 1.5 s apart: a <video>'s currentTime or a snapshot <img>'s src.
@@ -182,11 +31,6 @@ PICTURES = """() => Array.from(document.querySelectorAll('#wall .hs-tile')).map(
   return {id: tile.dataset.cameraId, state: tile.dataset.state,
           value: video ? video.currentTime : img ? img.src + '|' + img.naturalWidth : null};
 })"""
-
-
-def has_class(name: str) -> re.Pattern:
-    """For expect(...).to_have_class: the class list contains ``name``."""
-    return re.compile(rf"(^|\s){re.escape(name)}(\s|$)")
 
 
 def moving_tiles(page: object) -> list[str]:

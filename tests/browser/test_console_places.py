@@ -17,15 +17,15 @@ from guardians.tracking import tracking_token
 from operators.models import Center, Role, User
 from places.importing import import_places_file
 from places.models import AdminArea, AreaLevel, Facility, FacilityKind
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.test_console import PASSWORD, SOS_AT, AsgiServer, app_post, asgi_server, offset  # noqa: F401
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, app_post, offset
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHARED = Path(settings.SHARED_DATA_DIR)
 
 
 @pytest.fixture
-def town(asgi_server: AsgiServer) -> dict:  # noqa: F811
+def town(asgi_server: AsgiServer) -> dict:
     hwaseong = Center.objects.create(
         code="41590", name="화성시", phone="031-369-2000",
         boundary=MultiPolygon(Polygon.from_bbox((126.70, 37.00, 127.00, 37.30)), srid=4326),
@@ -82,7 +82,7 @@ def sos(base: str, token: str, location: dict | None) -> int:
 
 
 def test_an_alert_without_a_position_says_so_and_the_map_leaves_the_last_area(
-    asgi_server: AsgiServer, town: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, town: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -125,7 +125,7 @@ def test_an_alert_without_a_position_says_so_and_the_map_leaves_the_last_area(
 
 
 def test_the_address_in_the_console_and_on_the_guardian_page_and_the_layers_on_the_map(
-    asgi_server: AsgiServer, town: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, town: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

@@ -22,14 +22,8 @@ from alerts.locations import Fix
 from alerts.models import Alert, AlertEvent
 from guardians.models import Citizen
 from operators.models import Center, Role, User
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.test_console import (  # noqa: F401 - the server fixture
-    PASSWORD,
-    AsgiServer,
-    asgi_server,
-    has_class,
-    offset,
-)
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, has_class, offset
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +31,7 @@ LONG_QUEUE = 16
 
 
 @pytest.fixture
-def busy(asgi_server: AsgiServer) -> dict:  # noqa: F811
+def busy(asgi_server: AsgiServer) -> dict:
     hwaseong = Center.objects.create(
         code="41590", name="화성시",
         boundary=MultiPolygon(Polygon.from_bbox((126.70, 37.00, 127.00, 37.30)), srid=4326))
@@ -104,7 +98,7 @@ def browser_context(playwright: object, chromium_path: str, sound: bool = True) 
 
 
 def test_a_new_sos_is_never_out_of_sight_and_repeats_are_grouped(
-    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -150,7 +144,7 @@ def test_a_new_sos_is_never_out_of_sight_and_repeats_are_grouped(
 
 
 def test_typed_text_stays_with_its_alert(
-    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -235,7 +229,7 @@ def test_typed_text_stays_with_its_alert(
 
 
 def test_closing_asks_and_says_it_succeeded(
-    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -275,7 +269,7 @@ def test_closing_asks_and_says_it_succeeded(
 
 
 def test_silence_one_alert_a_new_one_still_sounds_and_the_reminder_comes(
-    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -314,7 +308,7 @@ def test_silence_one_alert_a_new_one_still_sounds_and_the_reminder_comes(
 
 
 def test_after_a_reload_a_banner_asks_for_sound_until_it_is_on(
-    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -337,7 +331,7 @@ def test_after_a_reload_a_banner_asks_for_sound_until_it_is_on(
 
 
 def test_history_lists_past_alerts_and_opens_one_read_only(
-    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, busy: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

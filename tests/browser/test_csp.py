@@ -14,16 +14,9 @@ from django.utils import timezone
 from guardians.models import Citizen
 from guardians.tracking import tracking_token
 from operators.models import Role, User
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.test_console import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    AsgiServer,
-    asgi_server,
-    hls_stream,
-    post_sos,
-    scene,
-)
-from tests.guardians.helpers import make_guardian, make_trip
+from tests.factories import make_guardian, make_trip
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, post_sos
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +30,7 @@ INLINE_PROBE = """() => { const s = document.createElement('script');
 
 
 def test_no_csp_violations_anywhere(
-    asgi_server: AsgiServer, scene: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, scene: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

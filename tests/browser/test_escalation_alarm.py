@@ -17,22 +17,15 @@ from alerts.models import Escalation
 from guardians.auth import issue_token
 from guardians.models import Citizen
 from operators.models import Center, Role, User
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.test_console import (  # noqa: F401
-    PASSWORD,
-    SOS_AT,
-    AsgiServer,
-    app_post,
-    asgi_server,
-    has_class,
-)
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, app_post, has_class
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOT_LINKED = "112 연계 안 됨 — 지금 112에 전화하세요"
 
 
 @pytest.fixture
-def desk(asgi_server: AsgiServer) -> dict:  # noqa: F811
+def desk(asgi_server: AsgiServer) -> dict:
     hwaseong = Center.objects.create(
         code="41590", name="화성시", phone="031-369-2000",
         boundary=MultiPolygon(Polygon.from_bbox((126.70, 37.00, 127.00, 37.30)), srid=4326),
@@ -44,7 +37,7 @@ def desk(asgi_server: AsgiServer) -> dict:  # noqa: F811
 
 
 def test_a_request_that_is_not_linked_alarms_until_the_phone_call_is_recorded(
-    asgi_server: AsgiServer, desk: dict, chromium_path: str, artifacts: Path,  # noqa: F811
+    asgi_server: AsgiServer, desk: dict, chromium_path: str, artifacts: Path,
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 

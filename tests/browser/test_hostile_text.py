@@ -31,9 +31,9 @@ from guardians.auth import issue_token
 from guardians.models import Citizen
 from guardians.tracking import tracking_token
 from operators.models import Center, Role, User
-from tests.browser.conftest import CHROMIUM_ARGS
-from tests.browser.test_console import PASSWORD, SOS_AT, AsgiServer, offset
-from tests.guardians.helpers import make_guardian, make_trip
+from tests.factories import make_guardian, make_trip
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,8 +18,7 @@ from alerts.models import Disclosure, TripLocation
 from guardians.auth import issue_token
 from guardians.models import Citizen, Guardian, TrackingView
 from guardians.tracking import VIEW_PURPOSE, tracking_token
-from tests.factories import make_center
-from tests.guardians.helpers import make_guardian, make_trip
+from tests.factories import make_center, make_guardian, make_trip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

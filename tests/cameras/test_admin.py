@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from cameras.models import Camera, CameraEvent, EventKind, Purpose, Status
 from operators.models import Center, Role, User
+from tests.fixtures.cameras import camera_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -158,22 +159,6 @@ def test_retiring_twice_writes_one_event_and_uses_seoul_date(
     assert event.kind == EventKind.RETIRED and event.occurred_on == date(2027, 1, 1)
 
 
-def _form_data(item: Camera, **changes: str) -> dict[str, str]:
-    data = {
-        "agency": item.agency, "agency_code": "", "management_number": item.management_number,
-        "road_address": item.road_address, "lot_address": item.lot_address, "purpose": item.purpose,
-        "camera_count": "", "pixels": "", "view_direction": "", "bearing": "", "field_of_view": "",
-        "retention_days": "", "installed_on": "", "phone": "", "data_date": "",
-        "latitude": "37.2", "longitude": "126.83",
-        "center": str(item.center_id or ""), "status": item.status,
-        "hls_url": "", "mjpeg_url": "", "snapshot_url": "", "rtsp_url": "",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0", "events-MAX_NUM_FORMS": "1000",
-        "_save": "저장",
-    }
-    return data | changes
-
-
 def test_change_form_shows_coordinates_and_map(admin_client: Client, cameras: dict[str, Camera]) -> None:
     item = cameras["ptz"]
     html = admin_client.get(reverse("admin:cameras_camera_change", args=[item.pk])).content.decode()
@@ -195,7 +180,7 @@ def test_change_form_map_names_nearby_cameras_never_by_id(admin_client: Client) 
 def test_change_form_saves_location(admin_client: Client, cameras: dict[str, Camera]) -> None:
     item = cameras["ptz"]
     url = reverse("admin:cameras_camera_change", args=[item.pk])
-    response = admin_client.post(url, _form_data(item, latitude="37.123456", longitude="126.987654"))
+    response = admin_client.post(url, camera_form_data(item, latitude="37.123456", longitude="126.987654"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     item.refresh_from_db()
     assert (round(item.location.y, 6), round(item.location.x, 6)) == (37.123456, 126.987654)
@@ -208,19 +193,20 @@ def test_untouched_coordinates_keep_the_precise_location(
     item = camera(126.831412345678, 37.199512345678, road_address="경기도 화성시 남양읍")
     url = reverse("admin:cameras_camera_change", args=[item.pk])
     # The form shows 6 decimals; posting them back unchanged with another edit keeps the point.
-    data = _form_data(item, latitude="37.199512", longitude="126.831412", road_address="경기도 화성시 송산면")
+    data = camera_form_data(item, latitude="37.199512", longitude="126.831412",
+                            road_address="경기도 화성시 송산면")
     assert admin_client.post(url, data).status_code == 302
     item.refresh_from_db()
     assert item.road_address == "경기도 화성시 송산면"
     assert (item.location.x, item.location.y) == (126.831412345678, 37.199512345678)
     # More decimals than shown are accepted when typed.
-    assert admin_client.post(url, _form_data(item, latitude="37.19951111")).status_code == 302
+    assert admin_client.post(url, camera_form_data(item, latitude="37.19951111")).status_code == 302
     item.refresh_from_db()
     assert item.location.y == pytest.approx(37.19951111, abs=1e-9)
 
 
 def test_add_form_creates_camera_with_location(admin_client: Client, cameras: dict[str, Camera]) -> None:
-    data = _form_data(Camera(agency="경기도 화성시", management_number="HS-NEW", status=Status.ACTIVE),
+    data = camera_form_data(Camera(agency="경기도 화성시", management_number="HS-NEW", status=Status.ACTIVE),
                       latitude="37.1", longitude="126.9")
     response = admin_client.post(reverse("admin:cameras_camera_add"), data)
     assert response.status_code == 302
@@ -246,7 +232,7 @@ def test_change_form_rejects_bad_coordinates(
 ) -> None:
     item = cameras["ptz"]
     url = reverse("admin:cameras_camera_change", args=[item.pk])
-    response = admin_client.post(url, _form_data(item, latitude=latitude, longitude=longitude))
+    response = admin_client.post(url, camera_form_data(item, latitude=latitude, longitude=longitude))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     # The page is in Korean: compare with the message as the Korean catalog renders it.
@@ -352,7 +338,7 @@ def test_change_form_records_inline_event_with_user(
     admin_client: Client, admin_user: object, cameras: dict[str, Camera]
 ) -> None:
     item = cameras["ptz"]
-    data = _form_data(item) | {
+    data = camera_form_data(item) | {
         "events-TOTAL_FORMS": "1", "events-0-kind": EventKind.UPGRADED,
         "events-0-occurred_on": "2025-02-03", "events-0-note": "AI 모듈 추가",
     }

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
@@ -12,9 +9,9 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from cameras.admin_views import import_view
-from cameras.exporting import STANDARD_COLUMNS
 from cameras.models import Camera
 from operators.models import User
+from tests.fixtures.cameras import csv_upload
 
 
 def _import(request: HttpRequest) -> HttpResponse:
@@ -28,19 +25,6 @@ urlpatterns = [
 ]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 URL = "/admin/cameras/camera/import/"
-
-
-def csv_upload(rows: int = 3, name: str = "cctv.csv", encoding: str = "cp949") -> SimpleUploadedFile:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(STANDARD_COLUMNS)
-    for i in range(rows):
-        row = dict.fromkeys(STANDARD_COLUMNS, "")
-        row.update({"관리번호": f"V-{i}", "관리기관명": "경기도 화성시청", "WGS84위도": "37.2",
-                    "WGS84경도": f"126.8{i}", "설치목적구분": "생활방범"})
-        writer.writerow(row.values())
-    writer.writerow([""] * len(STANDARD_COLUMNS))  # one junk row
-    return SimpleUploadedFile(name, out.getvalue().encode(encoding), content_type="text/csv")
 
 
 @pytest.fixture

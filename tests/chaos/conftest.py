@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from tests.console.conftest import (  # noqa: F401 - fixtures of the outage tests
-    _clear_sms_outbox,
-    centers,
-    close_db_connections,
-    private_channel_layer,
-    staff,
-)
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_channel_layer(private_channel_layer: str) -> None:
+    """Every test here publishes on its own channel-layer prefix (tests/fixtures/consoles.py)."""

@@ -12,7 +12,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from console.realtime import hub as console_hub
-from tests.console.conftest import communicator, raise_sos, receive, session_headers
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.consoles import communicator, receive, session_headers
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]

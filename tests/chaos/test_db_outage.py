@@ -14,7 +14,9 @@ from django.db import connection
 
 from alerts.models import Alert
 from chaos.proxy import RefusingProxy
-from tests.alerts.conftest import INSIDE_HWASEONG, loc, make_app_user
+from tests.fixtures.alerts import loc
+from tests.fixtures.centers import INSIDE_HWASEONG
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

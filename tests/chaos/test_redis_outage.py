@@ -17,10 +17,10 @@ from django.db import transaction
 
 from sms.models import SmsMessage, SmsStatus
 from sms.outbox import queue_sms
-from tests.alerts.conftest import make_app_user
-from tests.alerts.test_faults import redis_down
-from tests.alerts.test_trips import start
-from tests.console.conftest import logged_in, raise_sos
+from tests.fixtures.alerts import raise_sos, start_trip
+from tests.fixtures.centers import logged_in
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.faults import redis_down
 from tests.modes import fast_only
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_sms_queued_while_the_broker_is_down_commits_quietly_and_stays_queued(ca
 def test_trip_started_while_redis_is_down_is_201_with_its_sms_queued(centers) -> None:
     user = make_app_user()
     with redis_down():
-        response = start(user)
+        response = start_trip(user)
     assert response.status_code == 201, response.content
     assert SmsMessage.objects.filter(status=SmsStatus.QUEUED).count() == 1
 

@@ -10,16 +10,10 @@ from django.test import Client
 
 from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert, AlertKind, AlertStatus, Escalation
-from tests.alerts.conftest import loc
-from tests.console.conftest import (
-    BORDER_HWASEONG,
-    INSIDE_ANSAN,
-    INSIDE_HWASEONG,
-    logged_in,
-    make_app_user,
-    raise_sos,
-)
 from tests.factories import make_camera
+from tests.fixtures.alerts import loc, raise_sos
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, logged_in, point
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
@@ -217,7 +211,6 @@ def test_the_alert_carries_its_trip_and_the_person_their_active_trip(staff):
     from django.utils import timezone
 
     from alerts.models import Trip
-    from tests.console.conftest import point
 
     app = make_app_user()
     trip = Trip.objects.create(citizen=app.citizen, destination=point((37.2, 126.9)), destination_name="집",

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-CONSOLE_JS = Path(__file__).resolve().parents[2] / "static" / "console"
+from tests.fixtures.platform import ROOT
+
+CONSOLE_JS = ROOT / "static" / "console"
 FILES = sorted(CONSOLE_JS.glob("*.js"))
 
 # Links each module with node:vm (imports resolved to the folder's own files), evaluates nothing.

@@ -16,16 +16,8 @@ from console.api.serializers import ConsoleAlertSerializer, TimelineEventSeriali
 from console.realtime.push import Push
 from console.realtime.read import read_for_push
 from console.visibility import console_alerts_queryset
-from tests.console.conftest import (  # noqa: F401 - fixtures
-    BORDER_HWASEONG,
-    INSIDE_ANSAN,
-    INSIDE_HWASEONG,
-    _clear_sms_outbox,
-    centers,
-    point,
-    raise_sos,
-    staff,
-)
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, point
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 
@@ -46,7 +38,7 @@ def lean_read(pk: int, kind: str, event_id: int | None) -> tuple[dict | None, di
     return push.alert_data(), push.event_data()
 
 
-def test_the_one_statement_reads_what_the_orm_read(staff) -> None:  # noqa: F811
+def test_the_one_statement_reads_what_the_orm_read(staff) -> None:
     plain, border, ansan = raise_sos(INSIDE_HWASEONG), raise_sos(BORDER_HWASEONG), raise_sos(INSIDE_ANSAN)
     assert border.border_centers.exists()  # the border band: a list of centers to read
     claimed, claim = do_claim_alert(plain, staff.hwaseong)  # a claimer, an event with an actor

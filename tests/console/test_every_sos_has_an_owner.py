@@ -8,8 +8,10 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from alerts.models import Alert
-from tests.alerts.conftest import SEA_WEST, loc
-from tests.console.conftest import communicator, logged_in, make_app_user, receive, session_headers
+from tests.fixtures.alerts import loc
+from tests.fixtures.centers import SEA_WEST, logged_in
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.consoles import communicator, receive, session_headers
 
 pytestmark = pytest.mark.fastpath
 BASE = "/api/v1/console"

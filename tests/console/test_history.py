@@ -12,8 +12,10 @@ from alerts.actions.handling import do_close_alert, do_transfer_alert
 from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert
 from operators.models import AccessAction, AccessRecord, Role
-from tests.console.conftest import INSIDE_ANSAN, INSIDE_HWASEONG, logged_in, make_app_user, raise_sos
 from tests.factories import make_staff
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import INSIDE_ANSAN, INSIDE_HWASEONG, logged_in
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 

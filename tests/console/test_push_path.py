@@ -14,17 +14,10 @@ from console.realtime import presence
 from console.realtime.push import Built, Viewer, may_see
 from console.visibility import visible_alerts
 from operators.models import Role, User
-from tests.console.conftest import (
-    BORDER_HWASEONG,
-    INSIDE_ANSAN,
-    INSIDE_HWASEONG,
-    communicator,
-    nothing_about,
-    raise_sos,
-    receive,
-    session_headers,
-)
 from tests.factories import make_staff
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG
+from tests.fixtures.consoles import communicator, nothing_about, receive, session_headers
 
 pytestmark = pytest.mark.fastpath
 

@@ -25,7 +25,8 @@ from django.test import Client
 from guardians.auth import issue_token
 from guardians.models import Citizen
 from operators.models import Center, Role, User
-from tests.browser.test_console import SOS_AT, AsgiServer
+from tests.fixtures.browser import SOS_AT
+from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
 

@@ -8,18 +8,11 @@ from django.utils import timezone
 
 from alerts.actions.handling import do_claim_alert, do_transfer_alert
 from guardians.auth import issue_token
-from tests.console.conftest import (
-    BORDER_HWASEONG,
-    INSIDE_ANSAN,
-    INSIDE_HWASEONG,
-    communicator,
-    logged_in,
-    make_app_user,
-    nothing_about,
-    raise_sos,
-    receive,
-    session_headers,
-)
+from tests.factories import make_staff
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, logged_in, point
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.consoles import communicator, nothing_about, receive, session_headers
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]
@@ -185,7 +178,6 @@ async def test_a_citizen_moving_across_the_border_is_an_alert_moved(staff, cente
     """Transfers made by routing (alerts.actions.sos) reach the console the same way."""
     from alerts.actions.sos import do_add_alert_locations
     from alerts.locations import Fix
-    from tests.console.conftest import point
 
     alert = await sync_to_async(raise_sos)(INSIDE_HWASEONG)
     hwaseong = await connect(staff.hwaseong)
@@ -199,8 +191,6 @@ async def test_a_citizen_moving_across_the_border_is_an_alert_moved(staff, cente
 
 
 async def test_an_operator_without_a_center_is_closed_4403(centers):
-    from tests.factories import make_staff
-
     nowhere = await sync_to_async(make_staff)("nowhere")
     comm = await connect(nowhere)
     assert await comm.receive_output() == {"type": "websocket.close", "code": 4403}

@@ -13,7 +13,8 @@ from django.contrib.sessions.models import Session
 from console.realtime import hub as console_hub
 from console.realtime import presence
 from console.realtime.consumer import ConsoleConsumer
-from tests.console.conftest import communicator, logged_in, receive, session_headers
+from tests.fixtures.centers import logged_in
+from tests.fixtures.consoles import communicator, receive, session_headers
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]

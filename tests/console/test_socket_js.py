@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-SOCKET_JS = Path(__file__).resolve().parents[2] / "static" / "console" / "socket.js"
+from tests.fixtures.platform import ROOT
+
+SOCKET_JS = ROOT / "static" / "console" / "socket.js"
 
 HARNESS = """
 const sent = [];

@@ -6,8 +6,9 @@ import pytest
 
 from console.visibility import can_see, may_open_console, visible_alerts
 from operators.models import Role
-from tests.console.conftest import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, raise_sos
 from tests.factories import make_staff
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db]
 

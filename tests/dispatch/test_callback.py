@@ -12,7 +12,9 @@ import pytest
 from django.utils import timezone
 
 from alerts.models import AlertEvent, AlertStatus, Escalation
-from tests.dispatch.conftest import SECRETS, make_app_user, post_callback, raise_sos
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.dispatch import SECRETS, post_callback
 
 pytestmark = pytest.mark.django_db
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 
-from tests.console.conftest import communicator, receive, session_headers
-from tests.dispatch.conftest import logged_in, raise_sos
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import logged_in
+from tests.fixtures.consoles import communicator, receive, session_headers
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("close_db_connections")]

@@ -16,7 +16,10 @@ from alerts.dispatch.delivery import attempt_delivery
 from alerts.dispatch.tasks import alarm_overdue_escalations
 from alerts.models import Alert, Disclosure, Escalation
 from guardians.tracking import tracking_url
-from tests.dispatch.conftest import escalate, logged_in, make_app_user, post_callback, raise_sos
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import logged_in
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.dispatch import escalate, post_callback
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/console"

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from alerts.models import Escalation
-from tests.dispatch.conftest import camera_near, logged_in, make_app_user, raise_sos
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import logged_in
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.dispatch import camera_near
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,7 @@ from alerts.dispatch.delivery import attempt_delivery, backoff_s
 from alerts.dispatch.tasks import deliver_escalation, redeliver_due_escalations
 from alerts.models import AlertEvent, Disclosure, Escalation
 from cameras.nearby import nearest_camera_rows
-from tests.dispatch.conftest import SECRETS, camera_near, escalate, sign
+from tests.fixtures.dispatch import SECRETS, camera_near, escalate, sign
 
 pytestmark = pytest.mark.django_db
 

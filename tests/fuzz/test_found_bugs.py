@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alerts.dispatch.signing import signed_headers
 from alerts.models import Alert, Escalation
-from tests.alerts.conftest import make_app_user
+from tests.fixtures.citizens import make_app_user
 from tests.fuzz.world import DISPATCH_SECRET, World, build_world
 
 pytestmark = pytest.mark.django_db

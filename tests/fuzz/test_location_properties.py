@@ -24,8 +24,8 @@ from alerts.locations import (
     LocationSerializer,
 )
 from alerts.models import Alert, LocationSource
-from tests.alerts.conftest import make_app_user
-from tests.fuzz.world import clear_throttles
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.platform import clear_throttles
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 

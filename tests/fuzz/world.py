@@ -14,7 +14,6 @@ from datetime import timedelta
 from itertools import count
 
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -26,10 +25,10 @@ from alerts.locations import Fix
 from alerts.models import Alert, Trip
 from cameras.models import Camera
 from guardians.models import Guardian
-from hwaseong_safety.fastpath import redis_client
-from tests.alerts.conftest import ANSAN_BBOX, HWASEONG_BBOX, INSIDE_HWASEONG, make_app_user
-from tests.factories import make_camera, make_center, make_staff
-from tests.guardians.helpers import make_trip
+from tests.factories import make_camera, make_center, make_staff, make_trip
+from tests.fixtures.centers import ANSAN_BBOX, HWASEONG_BBOX, INSIDE_HWASEONG
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.platform import clear_throttles
 
 # Paths served to staff by session cookie; every other path but the callback is the app's (Bearer).
 STAFF_PREFIXES = ("/api/v1/console/", "/api/v1/cameras/")
@@ -114,14 +113,6 @@ class World:
 def _steered(body: dict) -> bool:
     # Deterministic per body, so a failing example replays identically.
     return len(json.dumps(body, sort_keys=True, default=str)) % 4 != 3
-
-
-def clear_throttles() -> None:
-    # Only throttle counters, in this run's Redis database and key prefix (tests/settings.py).
-    client = redis_client(cache)
-    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*throttle_*"))
-    if keys:
-        client.delete(*keys)
 
 
 def build_world() -> World:

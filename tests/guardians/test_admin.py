@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guardians.helpers import make_guardian
+from tests.factories import make_guardian
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from alerts.models import Disclosure
-from tests.guardians.conftest import client_for
-from tests.guardians.helpers import make_alert, make_trip
+from tests.factories import make_alert, make_trip
+from tests.fixtures.citizens import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from guardians.models import Guardian, decline_digest
 from sms.models import SmsMessage
-from tests.guardians.conftest import client_for
+from tests.fixtures.citizens import client_for
 
 pytestmark = pytest.mark.django_db
 

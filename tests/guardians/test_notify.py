@@ -8,7 +8,7 @@ from guardians.models import Guardian
 from guardians.notify import notify_guardians
 from guardians.tracking import resolve_tracking_token
 from sms.models import SmsMessage
-from tests.guardians.helpers import make_alert, make_guardian, make_trip
+from tests.factories import make_alert, make_guardian, make_trip
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from alerts.models import AlertLocation, AlertStatus, TripStatus
 from guardians.models import Guardian
 from guardians.pages import given_name
 from guardians.tracking import resolve_tracking_token, tracking_token, tracking_url
-from tests.guardians.helpers import decline_path, make_alert, make_guardian, make_trip
+from tests.factories import decline_path, make_alert, make_guardian, make_trip
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from guardians.models import Citizen
-from tests.guardians.conftest import client_for
+from tests.fixtures.citizens import client_for
 
 pytestmark = pytest.mark.django_db
 

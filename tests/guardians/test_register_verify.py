@@ -12,7 +12,7 @@ from guardians.verification import Outcome
 from guardians.views_account import _VERIFY_ERRORS
 from sms.models import SmsMessage
 from tests.factories import make_center
-from tests.guardians.conftest import code_from
+from tests.fixtures.citizens import code_from
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from alerts.models import AlertLocation, AlertStatus, Disclosure, TripLocation, TripStatus
 from guardians.models import Guardian, TrackingView
 from guardians.tracking import TRAIL_POINTS, VIEW_PURPOSE, VIEW_SESSION_GAP, tracking_token
-from tests.guardians.conftest import client_for
-from tests.guardians.helpers import make_alert, make_guardian, make_trip
+from tests.factories import make_alert, make_guardian, make_trip
+from tests.fixtures.citizens import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from guardians.auth import issue_token
 from guardians.models import Citizen
 from hwaseong_safety.body_limits import body_limit
 from operators.models import Role, User
-from tests.guardians.helpers import make_trip
+from tests.factories import make_trip
 
 pytestmark = pytest.mark.fastpath
 FIVE_MB = 5 * 1024 * 1024

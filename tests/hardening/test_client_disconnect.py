@@ -26,14 +26,10 @@ import pytest
 from django.db import connection
 
 from alerts.models import Alert, AlertEvent
-from tests.console.conftest import (  # noqa: F401 - fixtures
-    _clear_sms_outbox,
-    centers,
-    logged_in,
-    raise_sos,
-    staff,
-)
-from tests.hardening.test_forwarded_for import ROOT, web_command
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import logged_in
+from tests.fixtures.platform import ROOT
+from tests.fixtures.servers import database_url, free_port, web_command
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +46,6 @@ class Server:
 @pytest.fixture(params=["1", "0"], ids=["fastpath", "stock"])
 def server(request: pytest.FixtureRequest, transactional_db: None, tmp_path: Path) -> Iterator[Server]:
     """The Procfile's web server (one worker), with HWASEONG_FASTPATH as the parameter says."""
-    from tests.browser.test_console import database_url, free_port
 
     port = free_port()
     served = Server(port, f"http://127.0.0.1:{port}", tmp_path / "server.log")
@@ -109,7 +104,7 @@ def wait_for(check: Callable[[], object], timeout: float = 15.0) -> bool:
     return False
 
 
-def test_a_client_gone_while_its_view_waits(server, staff) -> None:  # noqa: F811
+def test_a_client_gone_while_its_view_waits(server, staff) -> None:
     alert = raise_sos()
     cookie = logged_in(staff.hwaseong).cookies["sessionid"].value
     settings_dict = connection.settings_dict
@@ -142,7 +137,7 @@ def test_a_client_gone_while_its_view_waits(server, staff) -> None:  # noqa: F81
     assert "Traceback" not in server.log.read_text()
 
 
-def test_a_client_gone_while_sending_its_body_stores_nothing(server, staff) -> None:  # noqa: F811
+def test_a_client_gone_while_sending_its_body_stores_nothing(server, staff) -> None:
     alert = raise_sos()
     cookie = logged_in(staff.hwaseong).cookies["sessionid"].value
     client = socket.create_connection(("127.0.0.1", server.port), timeout=10)

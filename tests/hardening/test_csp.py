@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -17,11 +16,10 @@ from guardians.models import Citizen
 from guardians.tracking import tracking_token
 from hwaseong_safety.csp import REPORT_ONLY_WARNING, build_policy, header_value, parse_extra
 from operators.models import Role, User
-from tests.factories import make_center
-from tests.guardians.helpers import decline_path, make_guardian, make_trip
+from tests.factories import decline_path, make_center, make_guardian, make_trip
+from tests.fixtures.platform import ROOT
 from tests.test_settings import _manage
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-csp-tests-1"
 
 

@@ -19,8 +19,8 @@ from console.realtime.consumer import ConsoleConsumer
 from hwaseong_safety import fastpath
 from hwaseong_safety.asgi import django_asgi_app
 from hwaseong_safety.fastpath.asgi import SyncChainASGIHandler
-from tests.console.conftest import raise_sos
 from tests.factories import make_center
+from tests.fixtures.alerts import raise_sos
 
 pytestmark = [pytest.mark.fastpath]
 

@@ -10,32 +10,21 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from rest_framework.test import APIRequestFactory
 
 from guardians.throttles import RegisterIPThrottle
 from operators.audit import client_ip
+from tests.fixtures.platform import ROOT
+from tests.fixtures.servers import database_url, free_port, web_command
 
 pytestmark = pytest.mark.fastpath
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def web_command(port: int) -> list[str]:
-    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
-    words = line.removeprefix("web:").split()
-    assert words[0] == ".venv/bin/uvicorn"
-    defaults = {"HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1"}
-    words = [re.sub(r"\$\{(\w+):-[^}]*\}", lambda m: defaults[m.group(1)], word) for word in words[1:]]
-    return [sys.executable, "-m", "uvicorn", *words]
 
 
 @pytest.fixture
@@ -44,7 +33,6 @@ def procfile_server(transactional_db: None) -> Iterator[str]:
     from django.db import connection
 
     from hwaseong_safety.fastpath import redis_client
-    from tests.browser.test_console import database_url, free_port
 
     # The server's cache prefix names the test database (tests/settings.py), not ours: clear its
     # throttle counters, which an earlier run on this machine may have left in the window.

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 
 import pytest
-from rest_framework.test import APIClient
 
-from guardians.auth import issue_token
-from guardians.models import Citizen
 from sms.models import SmsMessage, SmsStatus
-from tests.factories import make_center
+from tests.factories import make_center, make_guardian
 from tests.fakes.sms_server import Reply, running
-from tests.guardians.helpers import make_guardian
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,17 +30,11 @@ def full_numbers_in(text: str) -> list[str]:
     return found
 
 
-def raise_sos() -> None:
+def sos_with_a_guardian() -> None:
     make_center("41590", (126.80, 37.10, 126.95, 37.25), name="화성시")
-    citizen = Citizen.objects.create(phone=CITIZEN_PHONE, name="홍길동")
-    make_guardian(citizen, phone=GUARDIAN_PHONE, name="김보호")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(citizen)}")
-    response = client.post("/api/v1/alerts/", {
-        "client_id": str(uuid.uuid4()), "trigger": "shake",
-        "location": {"latitude": 37.1995, "longitude": 126.8314, "accuracy": 20, "source": "gnss"},
-    }, format="json")
-    assert response.status_code in (200, 201), response.content
+    user = make_app_user("홍길동", guardian=False, phone=CITIZEN_PHONE)
+    make_guardian(user.citizen, phone=GUARDIAN_PHONE, name="김보호")
+    raise_sos(app=user, through_api=True)
 
 
 def all_log_text(caplog: pytest.LogCaptureFixture) -> str:
@@ -58,7 +49,7 @@ def all_log_text(caplog: pytest.LogCaptureFixture) -> str:
 def test_the_sos_and_its_sms_log_no_full_phone_number(settings, caplog) -> None:
     settings.SMS_TRANSPORT = "console"  # the transport that writes each SMS to the log
     with caplog.at_level(logging.DEBUG):
-        raise_sos()
+        sos_with_a_guardian()
     sent = SmsMessage.objects.filter(to=GUARDIAN_PHONE)
     assert sent.exists() and all(m.status == SmsStatus.SENT for m in sent)
     text = all_log_text(caplog)
@@ -76,7 +67,7 @@ def test_a_provider_echoing_the_number_in_its_error_is_logged_masked(settings, c
         settings.SMS_HTTP_TIMEOUT = 0.5
         settings.SMS_FALLBACK_TRANSPORT = ""
         with caplog.at_level(logging.DEBUG):
-            raise_sos()
+            sos_with_a_guardian()
     failed = SmsMessage.objects.filter(to=GUARDIAN_PHONE)
     assert failed.exists() and all(m.status == SmsStatus.FAILED for m in failed)
     text = all_log_text(caplog)

@@ -14,7 +14,7 @@ from django.test import Client
 from guardians.models import decline_digest
 from guardians.tracking import tracking_token
 from hwaseong_safety.logscrub import ScrubTokens, scrub
-from tests.guardians.helpers import make_guardian, make_trip
+from tests.factories import make_guardian, make_trip
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ a template, no ``mark_safe`` on anything but a string literal.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fixtures.platform import ROOT
+
 SCRIPTS = sorted(p for p in (ROOT / "static").rglob("*.js") if "vendor" not in p.parts)
 SINKS = re.compile(r"\.(innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write"
                    r"|createContextualFragment|DOMParser|\.srcdoc\s*=")

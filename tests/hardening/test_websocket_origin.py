@@ -3,8 +3,6 @@ ASGI ``application``; the guardian tracking page uses no websocket at all."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -13,9 +11,9 @@ from django.urls import URLPattern, URLResolver
 
 from operators.models import Role, User
 from tests.factories import make_center
+from tests.fixtures.platform import ROOT
 
 pytestmark = pytest.mark.fastpath
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def operator_cookie() -> bytes:

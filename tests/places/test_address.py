@@ -7,9 +7,8 @@ from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
 from places.address import describe, local_part, street_part, text
-from tests.alerts.conftest import centers  # noqa: F401 - fixture
 from tests.factories import make_camera
-from tests.places.conftest import shared_file
+from tests.fixtures.platform import shared_file
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def test_the_lot_address_when_there_is_no_road_address_and_nothing_beyond_a_kilo
     assert describe(far).area == "화성시" and describe(far).road == "" and describe(far).road_m is None
 
 
-def test_without_area_data_the_linked_center_names_the_city(centers):  # noqa: F811
+def test_without_area_data_the_linked_center_names_the_city(centers):
     make_camera(*NORTH_40M, road_address="경기도 화성시 시청로 1")
     assert describe(HERE).area == "화성시"
     assert describe(Point(126.5, 37.15, srid=4326)).area == ""  # the sea: no city

@@ -17,9 +17,10 @@ from alerts.models import Alert, Escalation
 from guardians.models import Guardian
 from guardians.tracking import tracking_token
 from sms.transports import LocmemTransport
-from tests.alerts.conftest import _clear_sms_outbox, centers, loc, make_app_user, point  # noqa: F401
-from tests.console.conftest import staff  # noqa: F401 - fixture
-from tests.factories import make_camera
+from tests.factories import make_camera, make_guardian, make_trip
+from tests.fixtures.alerts import loc
+from tests.fixtures.centers import point
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ ADDRESS = "화성시 남양읍 · 시청로201번길 5-14 부근 40 m"
 
 
 @pytest.fixture
-def street(synthetic_areas, centers) -> None:  # noqa: F811
+def street(synthetic_areas, centers) -> None:
     make_camera(126.83, 37.20 + 40 / 111_000, road_address="경기도 화성시 남양읍 시청로201번길 5-14")
 
 
@@ -65,7 +66,7 @@ def test_without_a_position_there_is_no_address_and_the_sms_says_only_the_link(
     assert re.search(r"위치: http\S+ 관제센터", sms["body"])
 
 
-def test_the_console_queue_and_detail_show_it(street, staff):  # noqa: F811
+def test_the_console_queue_and_detail_show_it(street, staff):
     _app, alert = app_sos(loc(SPOT))
     operator = Client()
     operator.force_login(staff.hwaseong)
@@ -74,7 +75,7 @@ def test_the_console_queue_and_detail_show_it(street, staff):  # noqa: F811
     assert operator.get(f"/api/v1/console/alerts/{alert.pk}/").json()["alert"]["address"] == ADDRESS
 
 
-def test_the_dispatch_payload_reads_it_out(street, staff):  # noqa: F811
+def test_the_dispatch_payload_reads_it_out(street, staff):
     _app, alert = app_sos(loc(SPOT))
     escalation = Escalation.objects.create(alert=alert, agency="police", reason="비명",
                                            requested_by=staff.hwaseong)
@@ -99,8 +100,6 @@ def test_the_guardian_page_shows_the_address_and_tap_to_call(street, client, set
 
 
 def test_a_trips_guardian_page_looks_the_address_up(street, client):
-    from tests.guardians.helpers import make_guardian, make_trip
-
     app = make_app_user(guardian=False)
     guardian = make_guardian(app.citizen)
     trip = make_trip(app.citizen, last_location=point(SPOT), last_location_at=timezone.now())

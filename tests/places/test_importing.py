@@ -8,7 +8,8 @@ from django.utils import translation
 
 from places.importing import PlacesFileError, import_places_file
 from places.models import AdminArea, AreaLevel, Facility, FacilityKind
-from tests.places.conftest import geojson, shared_file, square
+from tests.fixtures.places import geojson, square
+from tests.fixtures.platform import shared_file
 
 pytestmark = pytest.mark.django_db
 

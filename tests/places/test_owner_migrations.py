@@ -11,7 +11,6 @@ from django.contrib.gis.geos import Point
 
 from alerts.models import Alert, AlertStatus
 from guardians.models import Citizen
-from tests.alerts.conftest import centers  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ def run(module: str, function: str) -> None:
     getattr(importlib.import_module(module), function)(apps, None)
 
 
-def test_citizens_without_a_home_center_get_the_host(centers, settings):  # noqa: F811
+def test_citizens_without_a_home_center_get_the_host(centers, settings):
     settings.HOST_CENTER_CODE = "41590"
     homeless = Citizen.objects.create(phone="01011110000", name="가")
     settled = Citizen.objects.create(phone="01011110001", name="나", home_center=centers["ansan"])
@@ -30,7 +29,7 @@ def test_citizens_without_a_home_center_get_the_host(centers, settings):  # noqa
     assert (homeless.home_center, settled.home_center) == (centers["hwaseong"], centers["ansan"])
 
 
-def test_open_center_less_alerts_go_to_the_host_with_a_routed_entry(centers, settings):  # noqa: F811
+def test_open_center_less_alerts_go_to_the_host_with_a_routed_entry(centers, settings):
     settings.HOST_CENTER_CODE = "41590"
     citizen = Citizen.objects.create(phone="01011110002", name="다")
     orphan = Alert.objects.create(citizen=citizen)
@@ -43,7 +42,7 @@ def test_open_center_less_alerts_go_to_the_host_with_a_routed_entry(centers, set
     assert event.kind == "routed" and event.data == {"to": "41590", "routed_by": "host_center"}
 
 
-def test_open_alerts_with_a_position_get_their_address(centers):  # noqa: F811
+def test_open_alerts_with_a_position_get_their_address(centers):
     citizen = Citizen.objects.create(phone="01011110003", name="라")
     alert = Alert.objects.create(citizen=citizen, center=centers["hwaseong"],
                                  location=Point(126.87, 37.17, srid=4326))

@@ -20,8 +20,10 @@ from alerts.models import Alert, AlertLocation, Trip, TripLocation
 from guardians.models import Citizen, Guardian, PhoneVerification
 from sms.models import SmsMessage
 from sms.transports import LocmemTransport
-from tests.alerts.conftest import HWASEONG_BBOX, INSIDE_HWASEONG, loc, make_app_user
-from tests.factories import make_center
+from tests.factories import make_camera, make_center, make_staff
+from tests.fixtures.alerts import loc, start_trip
+from tests.fixtures.centers import HWASEONG_BBOX, INSIDE_HWASEONG
+from tests.fixtures.citizens import make_app_user
 
 pytestmark = pytest.mark.django_db
 
@@ -232,8 +234,6 @@ def test_csv_cells_keep_plain_numbers_and_escape_the_rest():
 
 @pytest.fixture
 def operator_client(client):
-    from tests.factories import make_staff
-
     client.force_login(make_staff("op"))
     return client
 
@@ -242,8 +242,6 @@ def operator_client(client):
 def test_world_sized_boxes_answer_the_cameras_in_them(operator_client, bbox):
     """Great-circle edges read these as slivers the other way round (0 cameras) or failed on
     antipodal corners (a 500); a map box is a range of longitudes and latitudes."""
-    from tests.factories import make_camera
-
     korea = make_camera(126.83, 37.20)
     response = operator_client.get("/api/v1/cameras/", {"bbox": bbox})
     assert response.status_code == 200, response.content[:200]
@@ -287,10 +285,8 @@ def test_an_sos_with_absurd_numbers_is_still_an_sos(city, latitude):
                                  '{"latitude": 37.2, "longitude": 126.9, "accuracy": 1e999}',
                                  '{"latitude": "37.2\\u0000", "longitude": 126.9}'])
 def test_trip_locations_with_absurd_numbers_or_nul_are_400(city, fix):
-    from tests.alerts.test_trips import start
-
     user = make_app_user(guardian=False)
-    trip_id = start(user).json()["id"]
+    trip_id = start_trip(user).json()["id"]
     before = TripLocation.objects.count()
     response = user.client.post(f"/api/v1/trips/{trip_id}/locations/", f'{{"locations": [{fix}]}}',
                                 content_type="application/json")

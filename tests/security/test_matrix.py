@@ -11,7 +11,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -22,22 +21,17 @@ from rest_framework.test import APIClient
 from guardians.tracking import tracking_token
 from operators.models import Role, User
 from operators.roles import ADMIN_SITE_ROLES
-from tests.console.conftest import (  # noqa: F401 - fixtures
-    INSIDE_ANSAN,
-    INSIDE_HWASEONG,
-    _clear_sms_outbox,
-    centers,
-    close_db_connections,
-    communicator,
-    nothing_about,
-    private_channel_layer,
-    raise_sos,
-    receive,
-    session_headers,
-)
 from tests.factories import make_camera
+from tests.fixtures.alerts import raise_sos
+from tests.fixtures.centers import INSIDE_ANSAN, INSIDE_HWASEONG
+from tests.fixtures.citizens import make_app_user
+from tests.fixtures.consoles import communicator, nothing_about, receive, session_headers
+from tests.fixtures.platform import ROOT
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+# Each test publishes on its own channel-layer prefix, as the console's own tests do.
+pytestmark = pytest.mark.usefixtures("private_channel_layer")
+
+DOC = ROOT / "docs" / "security.md"
 PRINCIPALS = ("operator", "supervisor", "police", "camera_admin", "system_admin", "app_user", "guardian_link")
 STAFF_ROLES = {"operator": Role.OPERATOR, "supervisor": Role.SUPERVISOR, "police": Role.POLICE,
                "camera_admin": Role.CAMERA_ADMIN, "system_admin": Role.SYSTEM_ADMIN}
@@ -66,7 +60,7 @@ class World:
 
 
 @pytest.fixture
-def world(db, centers) -> World:  # noqa: F811
+def world(db, centers) -> World:
     users = {name: User.objects.create_user(f"m-{name}", password="pw-for-tests-only", role=role,
                                             center=centers["hwaseong"], is_staff=role in ADMIN_SITE_ROLES)
              for name, role in STAFF_ROLES.items()}
@@ -76,7 +70,6 @@ def world(db, centers) -> World:  # noqa: F811
         client.force_login(user)
         actors[name] = client
     alert = raise_sos(INSIDE_HWASEONG)
-    from tests.alerts.conftest import make_app_user
 
     app = make_app_user("앱사용자")
     actors["app_user"] = app.client

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -20,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operators.models import AccessAction, AccessRecord, Role, User
+from tests.fixtures.platform import ROOT
 
 pytestmark = pytest.mark.django_db
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+DOC = ROOT / "docs" / "security.md"
 ACTORS = ("supervisor", "system_admin", "camera_admin", "operator", "police", "superuser")
 PASSWORD = "pw-for-tests-only"
 NEW_PASSWORD = "test-New-passw0rd-for-admin"

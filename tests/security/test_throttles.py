@@ -15,9 +15,10 @@ from alerts.models import Alert, Trip
 from guardians.models import Citizen, Guardian, PhoneVerification
 from hwaseong_safety import ratelimit
 from sms.models import SmsMessage
-from tests.alerts.conftest import HWASEONG_BBOX, INSIDE_HWASEONG, loc, make_app_user
-from tests.alerts.test_trips import start
 from tests.factories import make_center
+from tests.fixtures.alerts import loc, start_trip
+from tests.fixtures.centers import HWASEONG_BBOX, INSIDE_HWASEONG
+from tests.fixtures.citizens import make_app_user
 
 ME = "/api/v1/app/me"
 GUARDIANS = "/api/v1/guardians/"
@@ -112,7 +113,7 @@ def test_guardian_changes_are_throttled(settings):
 def test_trip_starts_are_throttled(settings, centers):
     set_rate(settings, "trips", "2/hour")
     user = make_app_user()
-    assert [start(user).status_code for _ in range(3)] == [201, 201, 429]
+    assert [start_trip(user).status_code for _ in range(3)] == [201, 201, 429]
     assert Trip.objects.filter(citizen=user.citizen).count() == 2
 
 
@@ -143,8 +144,8 @@ def test_a_citizens_daily_budget_refuses_a_trip_but_never_an_sos(settings, cente
     for n in range(5):
         Guardian.objects.create(citizen=user.citizen, name=f"g{n}", phone=f"0104444000{n}",
                                 decline_token=f"budget-{n}")
-    assert start(user).status_code == 201  # five texts: the whole day's budget
-    refused = start(user)
+    assert start_trip(user).status_code == 201  # five texts: the whole day's budget
+    refused = start_trip(user)
     assert refused.status_code == 429 and "문자 한도" in refused.json()["detail"]
     assert Trip.objects.filter(citizen=user.citizen).count() == 1
     assert SmsMessage.objects.filter(purpose="trip_started").count() == 5
@@ -174,5 +175,5 @@ def test_redis_away_lets_requests_through(settings, centers, monkeypatch, caplog
     monkeypatch.setattr(ratelimit, "_client", broken)
     user = make_app_user()
     assert user.client.post(SOS, sos_body(), format="json").status_code == 201
-    assert start(user).status_code == 201
+    assert start_trip(user).status_code == 201
     assert "throttle sos unavailable" in caplog.text and "SMS budget unavailable" in caplog.text
