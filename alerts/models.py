@@ -45,7 +45,7 @@ class TripStatus(models.TextChoices):
 class Trip(models.Model):
     """A safe-return trip: the citizen walks home with the center and guardians following."""
 
-    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.CASCADE, related_name="trips",
+    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.CASCADE, related_name="trips",
                                 verbose_name=_("app user"))
     status = models.CharField(_("status"), max_length=10, choices=TripStatus.choices,
                               default=TripStatus.ACTIVE)
@@ -133,7 +133,7 @@ class Alert(models.Model):
     """An SOS (or an overdue trip) for a control center. Never refused for its location: without a
     fix it goes to the citizen's last known or home center until a location comes."""
 
-    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.PROTECT, related_name="alerts",
+    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, related_name="alerts",
                                 verbose_name=_("app user"))
     client_id = models.UUIDField(_("client id"), default=uuid.uuid4)
     kind = models.CharField(_("kind"), max_length=15, choices=AlertKind.choices, default=AlertKind.SOS)
@@ -258,7 +258,7 @@ class DisclosureRecipient(models.TextChoices):
 class Disclosure(models.Model):
     """Each provision of a citizen's location to a third party (위치정보법 §16, §19)."""
 
-    citizen = models.ForeignKey("guardians.Citizen", on_delete=models.CASCADE, related_name="disclosures")
+    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.CASCADE, related_name="disclosures")
     recipient_kind = models.CharField(max_length=10, choices=DisclosureRecipient.choices)
     recipient = models.CharField(max_length=100)  # e.g. the guardian's name and masked phone
     purpose = models.CharField(max_length=30)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import Point
 
 from alerts.models import Alert
-from guardians.models import Citizen
+from citizens.models import Citizen
 from operators.centers import host_center
 from operators.jurisdiction import NoCentersConfigured, Routing, route_point
 from operators.models import Center

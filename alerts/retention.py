@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from alerts.holds import ENDED, held_alerts
 from alerts.models import Alert, AlertLocation, RetentionRun, Trip, TripLocation, TripStatus
-from guardians.models import Citizen
+from citizens.models import Citizen
 
 BATCH = 5_000
 COARSE_GRID_DEG = 0.01  # ~1.1 km north-south, ~0.9 km east-west at Hwaseong's latitude

@@ -48,7 +48,8 @@ def sos_citizens(count: int, code: str) -> dict:
     is routed there and texts its guardians (SMS rows, disclosures, one Celery task per SMS: the
     bench's SMS transport writes files). The trips bench.fixtures.phones makes are not sent: an SOS
     without a trip is the common case."""
-    from guardians.models import Citizen, Guardian
+    from citizens.models import Citizen
+    from guardians.models import Guardian
     from operators.models import Center
 
     tokens = [token for _trip, token in phones(count)]  # also empties the alert tables
@@ -66,7 +67,7 @@ def open_alerts(count: int, code: str) -> list[dict]:
 
     from alerts.models import Alert, AlertEvent
     from alerts.publish import alert_payload
-    from guardians.models import Citizen
+    from citizens.models import Citizen
     from operators.models import Center
 
     with connection.cursor() as cursor:  # no earlier alert may weigh on each console's snapshot

@@ -39,8 +39,8 @@ def phones(count: int) -> list[tuple[int, str]]:
     from django.utils import timezone
 
     from alerts.models import Trip
-    from guardians.auth import hash_token
-    from guardians.models import AppToken, Citizen
+    from citizens.auth import hash_token
+    from citizens.models import AppToken, Citizen
 
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE guardians_citizen, alerts_triplocation RESTART IDENTITY CASCADE")

@@ -17,7 +17,8 @@ from bench.fixtures import centers
 def world(citizens: int, console_count: int) -> dict:
     from django.db import connection
 
-    from guardians.models import Citizen, Guardian
+    from citizens.models import Citizen
+    from guardians.models import Guardian
 
     centers()
     with connection.cursor() as cursor:

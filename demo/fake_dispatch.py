@@ -25,7 +25,7 @@ from alerts.dispatch.signing import (
     signed_headers,
     timestamp_fresh,
 )
-from guardians.phones import mask
+from citizens.phones import mask
 from hwaseong_safety.outbound import http as outbound_http
 from hwaseong_safety.outbound.http import TransportError
 

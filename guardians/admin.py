@@ -1,20 +1,23 @@
-"""Admin of app users and guardians. PIN hashes are never shown."""
+"""Admin of guardians and their tracking-page views (app users: citizens/admin.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from guardians.models import Citizen, Guardian, TrackingView
-from guardians.phones import mask
+from citizens.models import Citizen
+from citizens.phones import mask
+from guardians.actions import do_revoke_tracking_links
+from guardians.models import Guardian, TrackingView
 from operators.audit import PersonalDataAdminMixin
 
 
 class GuardianInline(admin.TabularInline):
+    """Shown on the citizen's page (citizens/admin.py)."""
+
     model = Guardian
     fields = ["name", "phone", "relation", "declined_at", "created_at"]
     readonly_fields = fields
@@ -23,37 +26,6 @@ class GuardianInline(admin.TabularInline):
     # Guardians are added from the app, which sends the SMS with the decline link.
     def has_add_permission(self, request: HttpRequest, obj: Citizen | None = None) -> bool:
         return False
-
-
-@admin.register(Citizen)
-class CitizenAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "masked_phone", "is_active", "has_cancel_pin", "has_duress_pin", "created_at"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "phone"]
-    # PIN hashes and the raw position stay out: staff need to know a PIN exists, never to see it.
-    fields = ["name", "phone", "home_center", "is_active", "has_cancel_pin", "has_duress_pin",
-              "last_location_at", "created_at"]
-    # The phone was verified by SMS: editing it here would skip that.
-    readonly_fields = ["phone", "has_cancel_pin", "has_duress_pin", "last_location_at", "created_at"]
-    inlines = [GuardianInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # citizens sign up in the app, by SMS code
-
-    def audit_subject(self, obj: Citizen) -> int | None:
-        return obj.pk
-
-    @admin.display(description=_("phone"))
-    def masked_phone(self, obj: Citizen) -> str:
-        return mask(obj.phone)
-
-    @admin.display(description=_("cancel PIN set"), boolean=True)
-    def has_cancel_pin(self, obj: Citizen) -> bool:
-        return bool(obj.cancel_pin)
-
-    @admin.display(description=_("duress PIN set"), boolean=True)
-    def has_duress_pin(self, obj: Citizen) -> bool:
-        return bool(obj.duress_pin)
 
 
 @admin.register(Guardian)
@@ -73,9 +45,7 @@ class GuardianAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         # Links already sent stop at once (e.g. an SMS forwarded or a phone lost); the next trip
         # or alert sends a new link that works. To stop all links for good, the guardian declines
         # or the citizen removes them.
-        now = timezone.now()
-        guardians = list(queryset)
-        Guardian.objects.filter(pk__in=[g.pk for g in guardians]).update(tracking_revoked_at=now)
+        guardians = do_revoke_tracking_links(list(queryset))
         for guardian in guardians:  # the admin's history says who revoked, and when
             self.log_change(request, guardian, [{"changed": {"fields": ["tracking_revoked_at"]}}])
         self.message_user(request, ngettext(

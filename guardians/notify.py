@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from alerts.models import Alert, Disclosure, DisclosureRecipient, Trip
-from guardians.models import Citizen, Guardian
-from guardians.phones import mask
+from citizens.models import Citizen
+from citizens.phones import mask
+from guardians.models import Guardian
 from guardians.tracking import tracking_url
 from sms.models import SmsMessage
 from sms.outbox import queue_many

@@ -7,7 +7,6 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from guardians.actions import do_decline_guardian
 from guardians.models import Guardian, decline_digest
 from guardians.tracking import Position, TrackingTarget, open_view, record_poll, resolve_tracking_token
 from places.address import describe
@@ -31,13 +31,6 @@ def given_name(full_name: str) -> str:
     return name.split()[0] if name else name
 
 
-def decline_guardian(guardian: Guardian) -> None:
-    """Idempotent: the first decline's time stays."""
-    Guardian.objects.filter(Q(pk=guardian.pk) & Q(declined_at__isnull=True)).update(
-        declined_at=timezone.now()
-    )
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, token: str) -> HttpResponse:
@@ -45,7 +38,7 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
     guardians = Guardian.objects.select_related("citizen")
     guardian = get_object_or_404(guardians, decline_token=decline_digest(token))  # only digests are stored
     if request.method == "POST":
-        decline_guardian(guardian)
+        do_decline_guardian(guardian)
         return redirect(request.path)
     context = {"guardian": guardian, "citizen_name": guardian.citizen.name}  # already in the SMS
     response = render(request, "guardians/decline.html", context)

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alerts.models import Alert, AlertStatus, Disclosure, DisclosureRecipient, Trip, TripStatus
-from guardians.models import Citizen, Guardian, TrackingView
-from guardians.phones import mask
+from citizens.models import Citizen
+from citizens.phones import mask
+from guardians.models import Guardian, TrackingView
 from operators.models import Center
 
 SALT = "guardians.tracking.v1"

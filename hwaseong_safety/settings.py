@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "channels",
     "operators",
     "cameras",
+    "citizens",
     "alerts",
     "guardians",
     "sms",
@@ -287,13 +288,13 @@ REQUEST_BODY_LARGE_PATHS = {"/admin/cameras/camera/import/": CAMERA_IMPORT_MAX_B
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "guardians.auth.AppTokenAuthentication",
+        "citizens.auth.AppTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Rates per scope; views pick their scope. SOS creation is never throttled below 30/min.
-    # Counted atomically in Redis (hwaseong_safety/ratelimit.py, guardians/throttles.py).
+    # Counted atomically in Redis (hwaseong_safety/ratelimit.py, citizens/throttles.py).
     "DEFAULT_THROTTLE_RATES": {
         "register_ip": env.rate("THROTTLE_REGISTER_IP", "20/hour"),
         "register_phone": env.rate("THROTTLE_REGISTER_PHONE", "5/hour"),

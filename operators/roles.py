@@ -54,7 +54,7 @@ ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.SUPERVISOR: frozenset({
         "operators.view_accessrecord", "operators.view_center", "operators.view_user",
         "operators.add_user", "operators.change_user",
-        "cameras.view_camera", "alerts.view_alert", "alerts.view_trip", "guardians.view_citizen",
+        "cameras.view_camera", "alerts.view_alert", "alerts.view_trip", "citizens.view_citizen",
         "guardians.view_guardian", "alerts.view_retentionrun",
         "places.view_adminarea", "places.view_facility",
     }),

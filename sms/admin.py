@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from guardians.models import Citizen, Guardian
-from guardians.phones import mask
+from citizens.models import Citizen
+from citizens.phones import mask
+from guardians.models import Guardian
 from operators.audit import PersonalDataAdminMixin
 from sms.models import SmsMessage
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import Throttled
 
-from guardians.phones import digest
+from citizens.phones import digest
 from hwaseong_safety import ratelimit
 
 logger = logging.getLogger(__name__)

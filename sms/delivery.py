@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from guardians.phones import InvalidPhone, normalize_mobile
+from citizens.phones import InvalidPhone, normalize_mobile
 from hwaseong_safety.outbound.outbox import Backoff, Outbox
 from sms.models import SmsMessage, SmsStatus
 from sms.transports import Sent, Transport, TransportError, get_transport

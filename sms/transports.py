@@ -29,7 +29,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from guardians.phones import mask
+from citizens.phones import mask
 from hwaseong_safety.outbound import http as outbound_http
 from hwaseong_safety.outbound.http import TransportError, scrub
 from sms.length import LMS_MAX_BYTES, message_type, too_long

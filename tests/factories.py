@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from alerts.models import Alert, Trip
 from cameras.models import Camera
-from guardians.models import Citizen, Guardian, decline_digest
+from citizens.models import Citizen
+from guardians.models import Guardian, decline_digest
 from operators.models import Center, Role, User
 
 _seq = count(1)

@@ -24,7 +24,7 @@ from alerts.placement import Placement, follow, place
 from alerts.publish import publish_alert_event
 from alerts.status import STALE_AFTER_S
 from alerts.timeline import record_event
-from guardians.models import Citizen
+from citizens.models import Citizen
 from operators.models import Center
 from places.address import describe
 

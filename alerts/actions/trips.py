@@ -24,7 +24,7 @@ from alerts.placement import place, route
 from alerts.publish import publish_alert_event
 from alerts.texts import trip_arrived_body, trip_overdue_body, trip_started_body
 from alerts.timeline import record_event
-from guardians.models import Citizen
+from citizens.models import Citizen
 from guardians.notify import notify_guardians
 
 OPEN_TRIP = (TripStatus.ACTIVE, TripStatus.OVERDUE)

@@ -22,7 +22,7 @@ from alerts.api.serializers import (
 )
 from alerts.locations import LocationBatchSerializer
 from alerts.models import Alert, Trip
-from guardians.app_views import AppAPIView
+from citizens.api.base import AppAPIView
 
 TAGS = ["app: SOS alerts"]
 ERRORS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework.parsers import FormParser, MultiPartParser
 
 # The throttles live with the others; imported here for the views of trips and alerts.
-from guardians.throttles import SOS_MIN_PER_MINUTE, PinThrottle, SosThrottle, TripStartThrottle
+from citizens.throttles import SOS_MIN_PER_MINUTE, PinThrottle, SosThrottle, TripStartThrottle
 from hwaseong_safety.jsonsafe import SafeJSONParser
 
 __all__ = ["SOS_MIN_PER_MINUTE", "SOS_PARSERS", "LenientJSONParser", "PinThrottle", "SosThrottle",

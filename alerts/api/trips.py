@@ -14,7 +14,7 @@ from alerts.api.common import TripStartThrottle
 from alerts.api.serializers import AcceptedSerializer, DetailSerializer, TripCreateSerializer, TripSerializer
 from alerts.locations import LocationBatchSerializer
 from alerts.models import Trip
-from guardians.app_views import AppAPIView
+from citizens.api.base import AppAPIView
 from guardians.notify import active_guardians
 from sms import budget
 

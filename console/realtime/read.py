@@ -18,8 +18,8 @@ from functools import cache
 from django.db import connection
 
 from alerts.models import Alert, AlertEvent, Trip
+from citizens.models import Citizen
 from console.visibility import console_alerts_queryset
-from guardians.models import Citizen
 from hwaseong_safety import fastpath
 from operators.models import Center, User
 

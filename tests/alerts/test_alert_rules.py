@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from alerts.models import Alert, AlertKind, AlertStatus
-from guardians.models import Citizen
+from citizens.models import Citizen
 
 pytestmark = pytest.mark.django_db
 

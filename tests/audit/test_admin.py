@@ -11,7 +11,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from cameras.models import Camera, Status
-from guardians.models import Citizen, Guardian
+from citizens.models import Citizen
+from guardians.models import Guardian
 from operators.audit import record_access
 from operators.models import AccessAction, AccessRecord, Role, User
 from tests.factories import make_camera

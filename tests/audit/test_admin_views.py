@@ -16,7 +16,8 @@ from django.utils import timezone
 from alerts.actions.trips import do_start_trip
 from alerts.locations import Fix
 from alerts.models import Alert, RetentionRun, Trip
-from guardians.models import Citizen, Guardian, TrackingView
+from citizens.models import Citizen
+from guardians.models import Guardian, TrackingView
 from guardians.tracking import tracking_token
 from operators.audit import PersonalDataAdminMixin
 from operators.models import AccessAction, AccessRecord, Role, User

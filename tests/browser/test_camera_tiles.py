@@ -18,8 +18,8 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import connections
 
 from cameras.models import Camera, Status
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from operators.models import Center, Role, User
 from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset, post_sos
 from tests.fixtures.servers import AsgiServer

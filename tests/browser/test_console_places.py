@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from cameras.models import Camera
-from guardians.auth import issue_token
-from guardians.models import Citizen, Guardian
+from citizens.auth import issue_token
+from citizens.models import Citizen
+from guardians.models import Guardian
 from guardians.tracking import tracking_token
 from operators.models import Center, Role, User
 from places.importing import import_places_file

@@ -20,7 +20,7 @@ from alerts.actions.handling import do_claim_alert, do_close_alert, do_transfer_
 from alerts.actions.sos import do_cancel_alert, do_create_sos
 from alerts.locations import Fix
 from alerts.models import Alert, AlertEvent
-from guardians.models import Citizen
+from citizens.models import Citizen
 from operators.models import Center, Role, User
 from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, has_class, offset
 from tests.fixtures.servers import AsgiServer

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from guardians.models import Citizen
+from citizens.models import Citizen
 from guardians.tracking import tracking_token
 from operators.models import Role, User
 from tests.factories import make_guardian, make_trip

@@ -14,8 +14,8 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connections
 
 from alerts.models import Escalation
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from operators.models import Center, Role, User
 from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, app_post, has_class
 from tests.fixtures.servers import AsgiServer

@@ -27,8 +27,8 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 from cameras.importing.importer import import_cameras
 from cameras.models import Camera
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from guardians.tracking import tracking_token
 from operators.models import Center, Role, User
 from tests.factories import make_guardian, make_trip

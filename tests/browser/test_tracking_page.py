@@ -15,8 +15,9 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from alerts.models import Disclosure, TripLocation
-from guardians.auth import issue_token
-from guardians.models import Citizen, Guardian, TrackingView
+from citizens.auth import issue_token
+from citizens.models import Citizen
+from guardians.models import Guardian, TrackingView
 from guardians.tracking import VIEW_PURPOSE, tracking_token
 from tests.factories import make_center, make_guardian, make_trip
 

@@ -13,8 +13,8 @@ from cameras.api import NearbyCameraSerializer
 from cameras.describe import group_poles
 from cameras.models import Camera, Status
 from cameras.nearby import _SQL, nearest_camera_rows
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from tests.factories import make_camera, make_center, make_staff
 
 pytestmark = pytest.mark.django_db

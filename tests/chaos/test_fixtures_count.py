@@ -13,7 +13,8 @@ from django.db import connection
 from bench.console_fixtures import GUARDIANS
 from chaos.fixtures import world
 from chaos.run import EXPECTED_SMS
-from guardians.models import Citizen, Guardian
+from citizens.models import Citizen
+from guardians.models import Guardian
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

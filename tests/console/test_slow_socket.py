@@ -22,8 +22,8 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.test import Client
 
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from operators.models import Center, Role, User
 from tests.fixtures.browser import SOS_AT
 from tests.fixtures.servers import AsgiServer

@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 from django.utils import timezone
 
 from alerts.actions.handling import do_claim_alert, do_transfer_alert
-from guardians.auth import issue_token
+from citizens.auth import issue_token
 from tests.factories import make_staff
 from tests.fixtures.alerts import raise_sos
 from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, logged_in, point

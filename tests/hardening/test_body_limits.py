@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from alerts.models import Alert, TripLocation
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from hwaseong_safety.body_limits import body_limit
 from operators.models import Role, User
 from tests.factories import make_trip

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from cameras.models import Camera
-from guardians.models import Citizen
+from citizens.models import Citizen
 from guardians.tracking import tracking_token
 from hwaseong_safety.csp import REPORT_ONLY_WARNING, build_policy, header_value, parse_extra
 from operators.models import Role, User

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from guardians.throttles import RegisterIPThrottle
+from citizens.throttles import RegisterIPThrottle
 from operators.audit import client_ip
 from tests.fixtures.platform import ROOT
 from tests.fixtures.servers import database_url, free_port, web_command

@@ -17,8 +17,8 @@ from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIRequestFactory
 
-from guardians.auth import AppTokenAuthentication, issue_token
-from guardians.models import AppToken, Citizen
+from citizens.auth import AppTokenAuthentication, issue_token
+from citizens.models import AppToken, Citizen
 from hwaseong_safety import fastpath
 from operators.backends import RoleBackend
 from operators.models import CenterPiece

@@ -36,7 +36,7 @@ def log_output() -> Iterator[io.StringIO]:
 
 @pytest.fixture
 def tokens(db) -> tuple[str, str]:
-    from guardians.models import Citizen
+    from citizens.models import Citizen
 
     citizen = Citizen.objects.create(phone="01012340000", name="홍길동")
     guardian = make_guardian(citizen, phone="01012340001")

@@ -9,8 +9,8 @@ from django.contrib.gis.geos import Point
 from django.test import Client
 from rest_framework.test import APIClient
 
-from guardians.auth import issue_token
-from guardians.models import Citizen
+from citizens.auth import issue_token
+from citizens.models import Citizen
 from operators.models import Role
 from places.models import Facility, FacilityKind
 from tests.factories import make_staff

@@ -22,7 +22,7 @@ from alerts.models import (
 )
 from alerts.retention import run_retention
 from alerts.tasks import apply_location_retention
-from guardians.models import Citizen
+from citizens.models import Citizen
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, AlertLocation, Trip, TripLocation
-from guardians.models import Citizen, Guardian, PhoneVerification
+from citizens.models import Citizen, PhoneVerification
+from guardians.models import Guardian
 from sms.models import SmsMessage
 from sms.transports import LocmemTransport
 from tests.factories import make_camera, make_center, make_staff

@@ -12,7 +12,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, Trip
-from guardians.models import Citizen, Guardian, PhoneVerification
+from citizens.models import Citizen, PhoneVerification
+from guardians.models import Guardian
 from hwaseong_safety import ratelimit
 from sms.models import SmsMessage
 from tests.factories import make_center

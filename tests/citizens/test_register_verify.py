@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
-from guardians.auth import hash_token
-from guardians.models import AppToken, Citizen, PhoneVerification
-from guardians.verification import Outcome
-from guardians.views_account import _VERIFY_ERRORS
+from citizens.api.views import _VERIFY_ERRORS
+from citizens.auth import hash_token
+from citizens.models import AppToken, Citizen, PhoneVerification
+from citizens.verification import Outcome
 from sms.models import SmsMessage
 from tests.factories import make_center
 from tests.fixtures.citizens import code_from

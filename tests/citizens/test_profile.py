@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from guardians.models import Citizen
+from citizens.models import Citizen
 from tests.fixtures.citizens import client_for
 
 pytestmark = pytest.mark.django_db

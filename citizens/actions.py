@@ -1,40 +1,27 @@
-"""Sign-up codes sent by SMS: creation, and checking under a row lock.
-
-Only an HMAC of the code is stored (keyed with SECRET_KEY): a leaked table alone cannot be turned
-back into live codes, which a plain hash of a 6-digit number could be in a second.
-"""
+"""Every change to a citizen's account: sign-up codes sent and checked, profile and PINs changed,
+tokens revoked. The account views call these; nothing else writes these rows (tokens are issued
+by ``do_verify`` through citizens/auth.py)."""
 
 from __future__ import annotations
 
-import enum
-import secrets
-from dataclasses import dataclass
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 
-from guardians.auth import issue_token
-from guardians.models import Citizen, PhoneVerification
+from citizens.auth import issue_token
+from citizens.models import AppToken, Citizen, PhoneVerification
+from citizens.verification import CODE_TTL, MAX_ATTEMPTS, Outcome, VerifyResult, code_hash, new_code
 from operators.centers import host_center
+from sms import budget
 from sms.outbox import SMS_PREFIX, queue_sms
 
-CODE_TTL = timedelta(minutes=5)
-MAX_ATTEMPTS = 5
-_HMAC_SALT = "guardians.verification.code"
 
+def do_register(phone: str, name: str) -> PhoneVerification:
+    """Supersede any unconsumed code for ``phone`` and send a new one (SMS after commit).
 
-def _code_hash(phone: str, code: str) -> str:
-    return salted_hmac(_HMAC_SALT, f"{phone}:{code}", algorithm="sha256").hexdigest()
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
-
-
-def start_verification(phone: str, name: str) -> PhoneVerification:
-    """Supersede any unconsumed code for ``phone`` and send a new one (SMS after commit)."""
+    Over the number's daily SMS budget it raises Throttled (a 429) and stores nothing: SMS pumping.
+    """
+    budget.charge(None, [phone])
     code = new_code()
     now = timezone.now()
     with transaction.atomic():
@@ -43,31 +30,14 @@ def start_verification(phone: str, name: str) -> PhoneVerification:
             phone=phone, consumed_at__isnull=True, expires_at__gt=now
         ).update(expires_at=now)
         verification = PhoneVerification.objects.create(
-            phone=phone, name=name, code_hash=_code_hash(phone, code), expires_at=now + CODE_TTL
+            phone=phone, name=name, code_hash=code_hash(phone, code), expires_at=now + CODE_TTL
         )
         body = f"{SMS_PREFIX} 인증번호 [{code}]를 입력해 주세요. 5분 동안 유효합니다."
         queue_sms(phone, body, "verification")
     return verification
 
 
-class Outcome(enum.Enum):
-    OK = "ok"
-    NO_CODE = "no_code"
-    EXPIRED = "expired"
-    EXHAUSTED = "exhausted"
-    WRONG = "wrong"
-    INACTIVE = "inactive"
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    outcome: Outcome
-    citizen: Citizen | None = None
-    token: str = ""
-    tries_left: int = 0
-
-
-def verify_code(phone: str, code: str, device_name: str = "") -> VerifyResult:
+def do_verify(phone: str, code: str, device_name: str = "") -> VerifyResult:
     """Check ``code`` against the newest code for ``phone``; on success sign in (or up).
 
     Returns instead of raising so that a wrong try's counter is committed, not rolled back.
@@ -84,7 +54,7 @@ def verify_code(phone: str, code: str, device_name: str = "") -> VerifyResult:
             return VerifyResult(Outcome.EXPIRED)
         if verification.attempts >= MAX_ATTEMPTS:
             return VerifyResult(Outcome.EXHAUSTED)
-        if not constant_time_compare(verification.code_hash, _code_hash(phone, code)):
+        if not constant_time_compare(verification.code_hash, code_hash(phone, code)):
             verification.attempts += 1
             verification.save(update_fields=["attempts"])
             return VerifyResult(Outcome.WRONG, tries_left=MAX_ATTEMPTS - verification.attempts)
@@ -96,3 +66,19 @@ def verify_code(phone: str, code: str, device_name: str = "") -> VerifyResult:
         if not citizen.is_active:
             return VerifyResult(Outcome.INACTIVE)
         return VerifyResult(Outcome.OK, citizen=citizen, token=issue_token(citizen, device_name))
+
+
+def do_update_profile(citizen: Citizen, *, name: str | None = None, cancel_pin: str | None = None,
+                      duress_pin: str | None = None) -> Citizen:
+    """Change the name and/or PINs (None leaves a field as it is; PINs are stored hashed). The
+    rules between the two PINs are checked before this, by the profile serializer."""
+    citizen.set_pins(cancel_pin, duress_pin)
+    if name is not None:
+        citizen.name = name
+    citizen.save(update_fields=["name", "cancel_pin", "duress_pin"])
+    return citizen
+
+
+def do_logout(token: AppToken) -> None:
+    """Revoke the token the request came with; it answers 401 from now on."""
+    AppToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -6,13 +6,13 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse
 
-from guardians.serializers import ErrorDetailSerializer
+from citizens.api.serializers import ErrorDetailSerializer
 
 
 class AppTokenScheme(OpenApiAuthenticationExtension):
     """Tells drf-spectacular that app endpoints take ``Authorization: Bearer <token>``."""
 
-    target_class = "guardians.auth.AppTokenAuthentication"
+    target_class = "citizens.auth.AppTokenAuthentication"
     name = "appToken"
 
     def get_security_definition(self, auto_schema: object) -> dict:

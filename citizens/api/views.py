@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
@@ -15,12 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alerts.models import Disclosure
-from guardians import verification
-from guardians.api import THROTTLED, UNAUTHORIZED
-from guardians.app_views import AppAPIView
-from guardians.auth import AppTokenAuthentication, IsAppUser
-from guardians.models import AppToken
-from guardians.serializers import (
+from citizens.actions import do_logout, do_register, do_update_profile, do_verify
+from citizens.api.base import AppAPIView
+from citizens.api.schema import THROTTLED, UNAUTHORIZED
+from citizens.api.serializers import (
     DisclosureSerializer,
     ProfileSerializer,
     RegisterResponseSerializer,
@@ -30,15 +27,15 @@ from guardians.serializers import (
     VerifySerializer,
     field_errors,
 )
-from guardians.throttles import (
+from citizens.auth import AppTokenAuthentication, IsAppUser
+from citizens.throttles import (
     ProfileThrottle,
     RegisterIPThrottle,
     RegisterPhoneThrottle,
     VerifyIPThrottle,
     VerifyPhoneThrottle,
 )
-from guardians.verification import Outcome
-from sms import budget
+from citizens.verification import CODE_TTL, Outcome
 
 
 class RegisterView(APIView):
@@ -63,10 +60,9 @@ class RegisterView(APIView):
     def post(self, request: Request) -> Response:
         data = RegisterSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        budget.charge(None, [data.validated_data["phone"]])  # SMS pumping: a daily cap per number
-        verification.start_verification(data.validated_data["phone"], data.validated_data["name"])
+        do_register(data.validated_data["phone"], data.validated_data["name"])  # 429 over the SMS budget
         body = {"detail": _("A verification code has been sent by SMS."),
-                "expires_in": int(verification.CODE_TTL.total_seconds())}
+                "expires_in": int(CODE_TTL.total_seconds())}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
@@ -101,7 +97,7 @@ class VerifyView(APIView):
     def post(self, request: Request) -> Response:
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = verification.verify_code(**data.validated_data)
+        result = do_verify(**data.validated_data)
         if result.outcome is Outcome.WRONG:
             raise serializers.ValidationError(
                 {"code": [_("Wrong code; %(n)d tries left.") % {"n": result.tries_left}]}
@@ -140,9 +136,9 @@ class MeView(AppAPIView):
         },
     )
     def patch(self, request: Request) -> Response:
-        data = ProfileSerializer(request.user.citizen, data=request.data, partial=True)
+        data = ProfileSerializer(self.citizen, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        return Response(ProfileSerializer(data.save()).data)
+        return Response(ProfileSerializer(do_update_profile(self.citizen, **data.validated_data)).data)
 
 
 class LogoutView(AppAPIView):
@@ -155,7 +151,7 @@ class LogoutView(AppAPIView):
         responses={204: None, 401: UNAUTHORIZED},
     )
     def post(self, request: Request) -> Response:
-        AppToken.objects.filter(pk=request.auth.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        do_logout(request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

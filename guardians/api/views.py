@@ -2,64 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from guardians.api import NOT_FOUND, THROTTLED, UNAUTHORIZED
-from guardians.app_views import AppAPIView
-from guardians.models import Citizen, Guardian, new_decline_token
-from guardians.serializers import GuardianSerializer, field_errors
-from guardians.throttles import GuardianChangeThrottle
-from sms import budget
-from sms.outbox import SMS_PREFIX, queue_sms
-
-MAX_GUARDIANS = 5
-
-
-def decline_url(token: str) -> str:
-    return settings.SITE_URL + reverse("guardian-decline", args=[token])
-
-
-def _duplicate_phone() -> serializers.ValidationError:
-    return serializers.ValidationError({"phone": [_("This phone is already one of your guardians.")]})
-
-
-def add_guardian(citizen: Citizen, name: str, phone: str, relation: str = "") -> Guardian:
-    """Create the guardian and queue their SMS in one transaction; 400s as ValidationError."""
-    if phone == citizen.phone:
-        raise serializers.ValidationError({"phone": [_("You can't be your own guardian.")]})
-    with transaction.atomic():
-        # Locking the citizen row serialises concurrent adds, so the count check holds.
-        Citizen.objects.select_for_update().filter(pk=citizen.pk).first()
-        if citizen.guardians.count() >= MAX_GUARDIANS:
-            raise serializers.ValidationError(
-                {"non_field_errors": [_("You can have at most %(n)d guardians.") % {"n": MAX_GUARDIANS}]}
-            )
-        if citizen.guardians.filter(phone=phone).exists():
-            raise _duplicate_phone()
-        budget.charge(citizen.pk, [phone])  # a 429 over the day's SMS budget; nothing stored
-        try:
-            token, digest = new_decline_token()  # only the digest is stored
-            with transaction.atomic():  # savepoint: the unique constraint is the last word
-                guardian = Guardian.objects.create(
-                    citizen=citizen, name=name, phone=phone, relation=relation, decline_token=digest,
-                )
-        except IntegrityError:
-            raise _duplicate_phone() from None
-        queue_sms(
-            phone,
-            f"{SMS_PREFIX} {citizen.name}님이 회원님을 보호자로 지정했습니다. 원치 않으시면: "
-            f"{decline_url(token)}",
-            "guardian_added",
-        )
-    return guardian
+from citizens.api.base import AppAPIView
+from citizens.api.schema import NOT_FOUND, THROTTLED, UNAUTHORIZED
+from citizens.api.serializers import field_errors
+from citizens.throttles import GuardianChangeThrottle
+from guardians.actions import do_add_guardian, do_remove_guardian
+from guardians.api.serializers import GuardianSerializer
+from guardians.models import Guardian
 
 
 class GuardianListView(AppAPIView):
@@ -93,7 +47,7 @@ class GuardianListView(AppAPIView):
     def post(self, request: Request) -> Response:
         data = GuardianSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        guardian = add_guardian(request.user.citizen, **data.validated_data)
+        guardian = do_add_guardian(self.citizen, **data.validated_data)
         return Response(GuardianSerializer(guardian).data, status=status.HTTP_201_CREATED)
 
 
@@ -108,5 +62,5 @@ class GuardianDetailView(AppAPIView):
         responses={204: None, 401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED},
     )
     def delete(self, request: Request, id: int) -> Response:  # the contract names it {id}
-        get_object_or_404(Guardian, pk=id, citizen=request.user.citizen).delete()
+        do_remove_guardian(self.get_own(Guardian.objects.all(), id))  # another's id: 404
         return Response(status=status.HTTP_204_NO_CONTENT)

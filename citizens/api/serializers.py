@@ -1,4 +1,5 @@
-"""Request and response bodies of the app's account and guardian endpoints."""
+"""Request and response bodies of the app's account endpoints, and the pieces every app endpoint
+shares (the mobile number field, the documented 400 body)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from alerts.models import Disclosure
-from guardians.models import Citizen, Guardian
-from guardians.phones import InvalidPhone, normalize_mobile
+from citizens.models import Citizen
+from citizens.phones import InvalidPhone, normalize_mobile
 
 _PIN = re.compile(r"[0-9]{4,8}")  # ASCII only: \d would take full-width and other digits
 
@@ -112,28 +113,6 @@ class ProfileSerializer(serializers.ModelSerializer):
         elif citizen is not None and duress is not None and citizen.pin_matches("cancel_pin", duress):
             raise serializers.ValidationError({"duress_pin": [same]})
         return attrs
-
-    def update(self, instance: Citizen, validated_data: dict) -> Citizen:
-        instance.set_pins(validated_data.pop("cancel_pin", None), validated_data.pop("duress_pin", None))
-        if "name" in validated_data:
-            instance.name = validated_data["name"]
-        instance.save(update_fields=["name", "cancel_pin", "duress_pin"])
-        return instance
-
-
-class GuardianSerializer(serializers.ModelSerializer):
-    phone = MobileField()
-    declined = serializers.SerializerMethodField(help_text="The guardian declined by the SMS link; "
-                                                            "they are told nothing more.")
-
-    class Meta:
-        model = Guardian
-        fields = ["id", "name", "phone", "relation", "declined", "created_at"]
-        read_only_fields = ["id", "created_at"]
-        extra_kwargs = {"relation": {"required": False}}
-
-    def get_declined(self, obj: Guardian) -> bool:
-        return obj.declined_at is not None
 
 
 class DisclosureSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from guardians.phones import InvalidPhone, digest, normalize_mobile
+from citizens.phones import InvalidPhone, digest, normalize_mobile
 from hwaseong_safety import ratelimit
 from operators.audit import client_ip
 

@@ -1,5 +1,5 @@
-"""The base of every app endpoint. Not in guardians.auth: DRF's APIView reads the authentication
-settings on import, and those name guardians.auth."""
+"""The base of every app endpoint (the account's here, the guardians' and alerts' too). Not in
+citizens.auth: DRF's APIView reads the authentication settings on import, and those name citizens.auth."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework.views import APIView
 
-from guardians.auth import AppTokenAuthentication, IsAppUser
-from guardians.models import Citizen
+from citizens.auth import AppTokenAuthentication, IsAppUser
+from citizens.models import Citizen
 
 
 class AppAPIView(APIView):

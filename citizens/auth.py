@@ -13,7 +13,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from guardians.models import AppToken, Citizen
+from citizens.models import AppToken, Citizen
 from hwaseong_safety import fastpath
 
 # Writing last_used_at on every request would turn each location report into two writes.
