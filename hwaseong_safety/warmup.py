@@ -32,7 +32,7 @@ from hwaseong_safety.csp import report_only_warning
 logger = logging.getLogger(__name__)
 
 # Our own packages; their modules that run only as commands or build the schema are left out.
-PACKAGES = ("hwaseong_safety", "alerts", "cameras", "guardians", "operators", "sms")
+PACKAGES = ("hwaseong_safety", "alerts", "cameras", "citizens", "guardians", "operators", "sms")
 SKIP_PARTS = {"migrations", "management", "tests"}
 SKIP_MODULES = {"hwaseong_safety.wsgi"}  # a second entry point: it would set up its own handler
 

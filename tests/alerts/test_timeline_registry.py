@@ -16,7 +16,7 @@ from sms.models import SmsMessage
 from tests.fixtures.alerts import loc, raise_sos
 from tests.fixtures.platform import ROOT
 
-APPS = ("alerts", "guardians", "operators", "cameras")
+APPS = ("alerts", "citizens", "guardians", "operators", "cameras")
 
 
 def _written_kinds() -> set[str]:

@@ -44,14 +44,14 @@ def one(action: str) -> AccessRecord:
 
 def test_citizen_change_and_delete_are_recorded(admin_client: Client, admin_user: User) -> None:
     citizen = make_app_user("김화성").citizen
-    url = reverse("admin:guardians_citizen_change", args=[citizen.pk])
+    url = reverse("admin:citizens_citizen_change", args=[citizen.pk])
     data = change_data(admin_client, url, is_active=False)
     response = admin_client.post(url, data, REMOTE_ADDR="192.0.2.5")
     assert response.status_code == 302
     record = one(AccessAction.ADMIN_CHANGE)
     assert (record.account, record.ip, record.subject_citizen_id) == (admin_user, "192.0.2.5", citizen.pk)
-    assert record.target == f"guardians.citizen:{citizen.pk}" and record.detail["fields"]
-    delete = reverse("admin:guardians_citizen_delete", args=[citizen.pk])
+    assert record.target == f"citizens.citizen:{citizen.pk}" and record.detail["fields"]
+    delete = reverse("admin:citizens_citizen_delete", args=[citizen.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Citizen.objects.filter(pk=citizen.pk).exists()
     assert one(AccessAction.ADMIN_DELETE).subject_citizen_id == citizen.pk  # the record outlives them

@@ -95,7 +95,7 @@ def test_the_list_is_recorded_per_person_shown(admin_client: Client, admin_user:
 
 
 def test_a_phone_search_is_recorded_without_the_number(admin_client: Client, people: People) -> None:
-    url = reverse("admin:guardians_citizen_changelist")
+    url = reverse("admin:citizens_citizen_changelist")
     since = last_id()
     found = admin_client.get(url, {"q": people.citizen.phone})
     assert [c.pk for c in found.context["cl"].result_list] == [people.citizen.pk]
@@ -118,7 +118,7 @@ def test_a_guardian_search_by_the_citizens_phone_is_recorded(admin_client: Clien
 
 def test_the_history_page_is_recorded(admin_client: Client, people: People) -> None:
     since = last_id()
-    url = reverse("admin:guardians_citizen_history", args=[people.citizen.pk])
+    url = reverse("admin:citizens_citizen_history", args=[people.citizen.pk])
     assert admin_client.get(url).status_code == 200
     [record] = new_records(since, AccessAction.ADMIN_VIEW)
     assert record.subject_citizen_id == people.citizen.pk and record.detail == {"page": "history"}
@@ -131,7 +131,7 @@ def test_a_supervisors_views_are_recorded_too(people: People) -> None:
     client.force_login(supervisor)
     since = last_id()
     assert client.get(reverse("admin:alerts_alert_change", args=[people.alert.pk])).status_code == 200
-    assert client.get(reverse("admin:guardians_citizen_changelist")).status_code == 200
+    assert client.get(reverse("admin:citizens_citizen_changelist")).status_code == 200
     views = AccessRecord.objects.filter(pk__gt=since, account=supervisor)
     assert {(r.action, r.subject_citizen_id) for r in views} == {
         (AccessAction.ADMIN_VIEW, people.citizen.pk), (AccessAction.ADMIN_LIST, people.citizen.pk)}
@@ -144,9 +144,9 @@ def test_admin_views_count_in_the_monthly_review() -> None:
 
 
 def test_every_admin_of_peoples_data_records_its_views() -> None:
-    """A new admin of the alerts or guardians apps must choose: record views, or be on this list
+    """A new admin of the citizens, alerts or guardians apps must choose: record views, or be on this list
     of models that hold nobody's data."""
     no_personal_data = {RetentionRun}
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label in {"alerts", "guardians"} and model not in no_personal_data:
+        if model._meta.app_label in {"citizens", "alerts", "guardians"} and model not in no_personal_data:
             assert isinstance(model_admin, PersonalDataAdminMixin), model

@@ -203,7 +203,7 @@ def test_hostile_text_stays_text_on_every_page(
             expect(page.locator("#id_map .leaflet-tooltip").filter(has_text=f"{SVG}2")).to_have_count(1)
             page.screenshot(path=str(artifacts / "hostile_admin_camera.png"), full_page=True)
             clean("admin camera page")
-            for path in ("cameras/camera/", f"guardians/citizen/{citizen.pk}/change/", "guardians/citizen/",
+            for path in ("cameras/camera/", f"citizens/citizen/{citizen.pk}/change/", "citizens/citizen/",
                          f"guardians/guardian/{guardian.pk}/change/", "guardians/guardian/",
                          f"alerts/alert/{alert_id}/change/", "alerts/alert/",
                          f"alerts/trip/{trip.pk}/change/", "alerts/trip/",

@@ -136,7 +136,7 @@ def grant(name: str, target: Callable[[World], User] = account) -> Row:
 
 def put_in_group(w: World, user: User | None) -> None:
     group = Group.objects.create(name="citizen readers")
-    group.permissions.add(perm("guardians.view_citizen"))
+    group.permissions.add(perm("citizens.view_citizen"))
     post_change(w, user, groups=[group.pk])
 
 
@@ -178,9 +178,9 @@ ROWS: dict[str, Row] = {
     "make the account a superuser": set_flag("is_superuser", True),
     "give the account admin-site access": set_flag("is_staff", True),
     "deactivate the account": set_flag("is_active", False),
-    "give the account permission `guardians.view_citizen`": grant("guardians.view_citizen"),
+    "give the account permission `citizens.view_citizen`": grant("citizens.view_citizen"),
     "give the account permission `cameras.change_camera`": grant("cameras.change_camera"),
-    "put the account in a group with `guardians.view_citizen`": Row(
+    "put the account in a group with `citizens.view_citizen`": Row(
         account, put_in_group, lambda u: u.groups.filter(name="citizen readers").exists()),
     "set the account's password": Row(account, set_password, password_set),
     "delete the account": Row(account, delete, lambda u: not User.objects.filter(pk=u.pk).exists()),
@@ -190,7 +190,7 @@ ROWS: dict[str, Row] = {
         own, lambda w, u: post_change(w, u, role=another_role(u)), lambda u: fresh(u).role != u.role),
     "own account: superuser": Row(own, change(is_superuser=True),
                                   lambda u: fresh(u).is_superuser and not u.is_superuser),
-    "own account: permission `guardians.view_citizen`": grant("guardians.view_citizen", own),
+    "own account: permission `citizens.view_citizen`": grant("citizens.view_citizen", own),
     "deactivate a supervisor": set_flag("is_active", False,
                                         lambda w: make("a-supervisor", Role.SUPERVISOR, staff=True)),
     "set a system admin's password": Row(lambda w: make("a-sysadmin", Role.SYSTEM_ADMIN, staff=True),
