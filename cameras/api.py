@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,17 +13,12 @@ from rest_framework.views import APIView
 from cameras.describe import effective_field_of_view, in_view, readable_name
 from cameras.models import Camera
 from cameras.nearby import nearest_camera_rows
+from hwaseong_safety.staff_api import ERRORS, BBoxQuerySerializer
 from operators.permissions import requires
 from operators.roles import Capability
 
 BBOX_MAX_FEATURES = 5000
 # What a staff-only query can answer besides 200 (DRF's {"detail"} or {"field": [...]} bodies).
-ERRORS = {
-    400: OpenApiResponse(description="Invalid query; the body names the field."),
-    401: OpenApiResponse(description="No session and no token."),
-    403: OpenApiResponse(description="Not control-center staff, or the role may not (an app token is never "
-                                     "staff)."),
-}
 
 
 class NearestQuerySerializer(serializers.Serializer):
@@ -127,21 +122,6 @@ class NearestCamerasView(APIView):
         return Response(rows)
 
 
-class BBoxQuerySerializer(serializers.Serializer):
-    bbox = serializers.CharField(help_text="min_longitude,min_latitude,max_longitude,max_latitude")
-
-    def validate_bbox(self, value: str) -> tuple[float, float, float, float]:
-        try:
-            numbers = [float(part) for part in value.split(",")]
-        except ValueError:
-            raise serializers.ValidationError("Four comma-separated numbers are required.") from None
-        if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-            raise serializers.ValidationError("Four comma-separated numbers are required.")
-        west, south, east, north = numbers
-        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            # A box across the antimeridian (min_lon > max_lon) is two requests, one per side.
-            raise serializers.ValidationError("Expected min_lon < max_lon and min_lat < max_lat, in range.")
-        return west, south, east, north
 
 
 class CameraGeoJSONView(APIView):

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cameras.api import ERRORS, BBoxQuerySerializer
+from hwaseong_safety.staff_api import ERRORS, BBoxQuerySerializer
 from operators.permissions import requires
 from operators.roles import Capability
 from places.models import AreaLevel, FacilityKind
