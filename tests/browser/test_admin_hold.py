@@ -9,7 +9,7 @@ import pytest
 
 from alerts.models import Alert
 from operators.models import Role, User
-from tests.retention.test_location_retention import DAYS, alert
+from tests.fixtures.retention import DAYS, ended_alert
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ REASON = "경찰 사건 2026-1234 종결"
 def test_release_and_undo_a_hold(live_server: object, browser_page: object, artifacts: Path) -> None:
     supervisor = User.objects.create_user("browser-sup", password=PASSWORD, role=Role.SUPERVISOR,
                                           is_staff=True)
-    held = alert(DAYS + 5, disposition="crime")
+    held = ended_alert(DAYS + 5, disposition="crime")
     page = browser_page
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

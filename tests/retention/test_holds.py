@@ -16,7 +16,7 @@ from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, TripStatus
 from alerts.retention import run_retention
 from operators.models import AccessAction, AccessRecord, Role
 from tests.factories import make_staff
-from tests.retention.test_location_retention import DAYS, alert, trail, trip
+from tests.fixtures.retention import DAYS, ended_alert, ended_trip, trail
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def supervisor():
 
 
 def crime(days_ago: float = DAYS + 5, **fields) -> Alert:
-    return alert(days_ago, disposition="crime", **fields)
+    return ended_alert(days_ago, disposition="crime", **fields)
 
 
 def test_a_release_takes_effect_after_the_grace_period_then_the_trail_goes(supervisor) -> None:
@@ -58,7 +58,7 @@ def test_a_release_takes_effect_after_the_grace_period_then_the_trail_goes(super
 
 
 def test_an_escalated_alert_can_be_released_too(supervisor) -> None:
-    handed = alert(DAYS + 5)
+    handed = ended_alert(DAYS + 5)
     Escalation.objects.create(alert=handed, agency="police", reason="폭행 의심", requested_by=supervisor)
     do_release_hold(handed.pk, supervisor, REASON)
     assert held_alerts().filter(pk=handed.pk).exists()
@@ -67,7 +67,7 @@ def test_an_escalated_alert_can_be_released_too(supervisor) -> None:
 
 
 def test_a_trip_follows_its_released_alert(supervisor) -> None:
-    walk = trip(DAYS + 5, status=TripStatus.ARRIVED)
+    walk = ended_trip(DAYS + 5, status=TripStatus.ARRIVED)
     held = crime(trip=walk)
     run_retention()
     assert trail(walk) == 4
@@ -101,7 +101,7 @@ def test_release_and_restore_are_on_the_timeline_and_in_the_access_log(superviso
 
 @pytest.mark.parametrize(("make", "reason", "code"), [
     (lambda: crime(status=AlertStatus.CLAIMED), REASON, "open"),
-    (lambda: alert(DAYS + 5), REASON, "not_held"),
+    (lambda: ended_alert(DAYS + 5), REASON, "not_held"),
     (crime, "짧음", "reason"),
     (crime, "가" * 501, "reason"),
 ], ids=["open", "not held", "short reason", "long reason"])
@@ -181,7 +181,7 @@ def test_only_supervisors_release(supervisor) -> None:
 
 
 def test_the_held_filter_and_the_retention_runs_page(supervisor) -> None:
-    held, released, plain = crime(), crime(), alert(DAYS + 5)
+    held, released, plain = crime(), crime(), ended_alert(DAYS + 5)
     do_release_hold(released.pk, supervisor, REASON)
     client = admin_client(supervisor)
     for value, expected in (("held", held), ("released", released), ("none", plain)):

@@ -4,32 +4,24 @@ points stay, held alerts (escalated, crime) and anything open stay whole, every 
 from __future__ import annotations
 
 from datetime import timedelta
-from itertools import count
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from alerts.models import (
-    Alert,
-    AlertLocation,
     AlertStatus,
     Escalation,
     RetentionRun,
     Trip,
-    TripLocation,
     TripStatus,
 )
 from alerts.retention import run_retention
 from alerts.tasks import apply_location_retention
 from citizens.models import Citizen
 from tests.factories import make_staff
+from tests.fixtures.retention import DAYS, HERE, ended_alert, ended_trip, new_citizen, trail
 
 pytestmark = pytest.mark.django_db
-
-DAYS = 30
-HERE = Point(126.87123, 37.17456, srid=4326)
-_phones = count(10000000)
 
 
 @pytest.fixture(autouse=True)
@@ -37,36 +29,8 @@ def retention_days(settings):
     settings.LOCATION_RETENTION_DAYS = DAYS
 
 
-def citizen() -> Citizen:
-    return Citizen.objects.create(phone=f"010{next(_phones)}", name="김화성")
-
-
-def alert(days_ago: float, status: str = AlertStatus.CLOSED, disposition: str = "safe", **fields) -> Alert:
-    ended = timezone.now() - timedelta(days=days_ago)
-    made = Alert.objects.create(citizen=citizen(), status=status, disposition=disposition, location=HERE,
-                                accuracy=8, closed_at=ended if status == AlertStatus.CLOSED else None,
-                                cancelled_at=ended if status == AlertStatus.CANCELLED else None, **fields)
-    AlertLocation.objects.bulk_create(AlertLocation(alert=made, location=HERE, recorded_at=ended)
-                                      for _ in range(3))
-    return made
-
-
-def trip(days_ago: float, status: str = TripStatus.ARRIVED) -> Trip:
-    ended = timezone.now() - timedelta(days=days_ago)
-    made = Trip.objects.create(citizen=citizen(), status=status, destination=HERE, destination_name="집",
-                               expected_arrival=ended, last_location=HERE, last_location_at=ended,
-                               arrived_at=ended if status == TripStatus.ARRIVED else None)
-    TripLocation.objects.bulk_create(TripLocation(trip=made, location=HERE, recorded_at=ended)
-                                     for _ in range(4))
-    return made
-
-
-def trail(obj: Alert | Trip) -> int:
-    return obj.locations.count()
-
-
 def test_an_old_closed_alert_loses_its_trail_and_keeps_a_coarse_point() -> None:
-    old = alert(DAYS + 1)
+    old = ended_alert(DAYS + 1)
     run = run_retention()
     old.refresh_from_db()
     assert trail(old) == 0 and old.reduced_at is not None
@@ -76,10 +40,10 @@ def test_an_old_closed_alert_loses_its_trail_and_keeps_a_coarse_point() -> None:
 
 
 @pytest.mark.parametrize("make", [
-    lambda: alert(DAYS - 1),                                          # recent
-    lambda: alert(DAYS + 5, status=AlertStatus.CLAIMED),              # still open
-    lambda: alert(DAYS + 5, disposition="crime"),                     # closed as a crime: held
-    lambda: alert(DAYS + 5, disposition="fire_disaster"),             # a disaster: held
+    lambda: ended_alert(DAYS - 1),                                          # recent
+    lambda: ended_alert(DAYS + 5, status=AlertStatus.CLAIMED),              # still open
+    lambda: ended_alert(DAYS + 5, disposition="crime"),                     # closed as a crime: held
+    lambda: ended_alert(DAYS + 5, disposition="fire_disaster"),             # a disaster: held
 ])
 def test_recent_open_and_held_alerts_keep_everything(make) -> None:
     kept = make()
@@ -89,20 +53,21 @@ def test_recent_open_and_held_alerts_keep_everything(make) -> None:
 
 
 def test_an_alert_handed_to_the_police_is_held() -> None:
-    held = alert(DAYS + 5, disposition="safe")
+    held = ended_alert(DAYS + 5, disposition="safe")
     Escalation.objects.create(alert=held, agency="police", reason="폭행 의심", requested_by=make_staff("op"))
     run = run_retention()
     assert trail(held) == 3 and run.alerts_held == 1 and run.alerts_reduced == 0
 
 
 def test_a_cancelled_alert_counts_from_its_cancellation() -> None:
-    old, recent = alert(DAYS + 1, status=AlertStatus.CANCELLED), alert(1, status=AlertStatus.CANCELLED)
+    old = ended_alert(DAYS + 1, status=AlertStatus.CANCELLED)
+    recent = ended_alert(1, status=AlertStatus.CANCELLED)
     run_retention()
     assert trail(old) == 0 and trail(recent) == 3
 
 
 def test_finished_trips_lose_their_trail_and_the_home_address_goes_coarse() -> None:
-    old, recent, active = trip(DAYS + 2), trip(2), trip(DAYS + 2, status=TripStatus.ACTIVE)
+    old, recent, active = ended_trip(DAYS + 2), ended_trip(2), ended_trip(DAYS + 2, status=TripStatus.ACTIVE)
     run = run_retention()
     old.refresh_from_db()
     assert trail(old) == 0 and old.destination_name == "" and old.reduced_at is not None
@@ -112,15 +77,15 @@ def test_finished_trips_lose_their_trail_and_the_home_address_goes_coarse() -> N
 
 
 def test_a_trip_whose_alert_is_held_keeps_its_trail() -> None:
-    old = trip(DAYS + 2, status=TripStatus.OVERDUE)
+    old = ended_trip(DAYS + 2, status=TripStatus.OVERDUE)
     Trip.objects.filter(pk=old.pk).update(overdue_at=timezone.now() - timedelta(days=DAYS + 2))
-    alert(DAYS + 2, disposition="crime", trip=old)
+    ended_alert(DAYS + 2, disposition="crime", trip=old)
     run_retention()
     assert trail(old) == 4
 
 
 def test_old_last_known_locations_are_cleared() -> None:
-    stale, fresh = citizen(), citizen()
+    stale, fresh = new_citizen(), new_citizen()
     Citizen.objects.filter(pk=stale.pk).update(last_location=HERE,
                                               last_location_at=timezone.now() - timedelta(days=DAYS + 1))
     Citizen.objects.filter(pk=fresh.pk).update(last_location=HERE, last_location_at=timezone.now())
@@ -130,7 +95,7 @@ def test_old_last_known_locations_are_cleared() -> None:
 
 
 def test_a_second_run_changes_nothing_and_is_recorded_too() -> None:
-    alert(DAYS + 1), trip(DAYS + 1)
+    ended_alert(DAYS + 1), ended_trip(DAYS + 1)
     assert apply_location_retention.delay().get() == 3 + 4
     assert apply_location_retention.delay().get() == 0
     first, second = RetentionRun.objects.order_by("id")
@@ -140,8 +105,8 @@ def test_a_second_run_changes_nothing_and_is_recorded_too() -> None:
 
 
 def test_a_reduced_alert_keeps_its_area_but_not_the_nearest_address() -> None:
-    old = alert(DAYS + 1, address_area="화성시 남양읍", address_road="시청로 159", address_road_m=12.0)
-    recent = alert(1, address_area="화성시 남양읍", address_road="시청로 159", address_road_m=12.0)
+    old = ended_alert(DAYS + 1, address_area="화성시 남양읍", address_road="시청로 159", address_road_m=12.0)
+    recent = ended_alert(1, address_area="화성시 남양읍", address_road="시청로 159", address_road_m=12.0)
     run_retention()
     old.refresh_from_db()
     recent.refresh_from_db()
