@@ -1,5 +1,6 @@
 """What each role may do: the one table behind the console API, the console socket, the camera API
-and the admin (docs/security.md is the same table in words, and tests/security checks both).
+and the admin (docs/security.md is the same table in words, and
+tests/hwaseong_safety/test_matrix.py checks both).
 
 Least privilege for people's data: only the roles that answer alerts see them; camera admins keep
 the inventory and system admins the accounts, without seeing anyone's location. The superuser is

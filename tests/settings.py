@@ -11,7 +11,7 @@ from hwaseong_safety.settings import *  # noqa: F403
 
 # The suite connects as the owner role: it creates the test database and migrates it, and Django's
 # test cases empty tables with TRUNCATE. The app role gets its grants in the test database too
-# (post_migrate), and tests/audit/test_app_role.py connects as it.
+# (post_migrate), and tests/operators/audit/test_app_role.py connects as it.
 DATABASES["default"].update(DATABASE_OWNER)  # noqa: F405
 
 # Per database name: two test runs on one machine (different DATABASE_URLs) never share counters.

@@ -7,9 +7,9 @@ replaces ``__init__``, ``__call__`` and ``handle`` and calls its ``read_body``, 
 what Django's ``handle`` adds around the view: ``ThreadSensitiveContext`` and the
 ``listen_for_disconnect`` task. Django cancels a request whose client went away; here the view runs
 to its end and its response goes nowhere (the server drops it). A sync view cannot be stopped
-mid-way in either (tests/hardening/test_client_disconnect.py shows both; docs/fastpath.md).
+mid-way in either (tests/hwaseong_safety/fastpath/test_client_disconnect.py shows both; docs/fastpath.md).
 ``get_asgi_application()`` gives this handler with ``FASTPATH`` on, Django's own otherwise.
-Parity and canary tests: tests/hardening/test_asgi_http.py.
+Parity and canary tests: tests/hwaseong_safety/fastpath/test_asgi_http.py.
 
 Django's own ASGIHandler, for each request: starts a thread of its own (ThreadSensitiveContext)
 and joins it at the end; loads the middleware chain in async mode around an async core, so a sync

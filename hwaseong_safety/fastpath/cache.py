@@ -4,7 +4,8 @@ Upstream API touched (private): subclasses of ``django.core.cache.backends.redis
 ``_class``) and ``RedisCacheClient`` (``get_client``, ``_get_connection_pool`` and the attributes
 ``_servers``, ``_pool_options``, ``_pool_class``, ``_client``, ``_get_connection_pool_index``).
 Settings name this backend only with ``FASTPATH`` on; off, Django's ``RedisCache``.
-Parity test: tests/hardening/test_asgi_http.py (the pool is shared; the whole suite runs on it).
+Parity test: tests/hwaseong_safety/fastpath/test_asgi_http.py (the pool is shared; the whole suite
+runs on it).
 
 Django keeps a cache's connection pools on the cache object, and ``caches`` hands each context its
 own object: under ASGI every request is a new context, so every request opened a new TCP

@@ -3,7 +3,7 @@
 Upstream API touched (internal): subclasses of ``celery.fixups.django.DjangoFixup`` (its
 ``_worker_fixup``) and ``DjangoWorkerFixup.close_database`` (its ``_db``). The worker side is this
 one with ``FASTPATH`` on, Celery's own ``DjangoWorkerFixup`` off (the rest is Celery's either way).
-Parity and canary tests: tests/hardening/test_celery_pool.py.
+Parity and canary tests: tests/hwaseong_safety/fastpath/test_celery_pool.py.
 
 Celery 5.7's fix-up closes Django's connection pool at every task boundary in prefork workers
 (celery/celery#10554; the fix proposed upstream is #10555). Every task then opened a new

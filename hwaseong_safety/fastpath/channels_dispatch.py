@@ -6,7 +6,7 @@ Upstream API touched (internal): ``channels.consumer.AsyncConsumer.dispatch`` (o
 the one sync thread) before each message: per message per console (20 SOS/s to 50 consoles: 1,000
 a second, queued behind every snapshot). The console's handlers reach the database only through
 ``database_sync_to_async``, which closes old connections itself. With ``FASTPATH`` off, Channels'
-own ``dispatch`` runs. Canary: tests/hardening/test_fastpath.py.
+own ``dispatch`` runs. Canary: tests/hwaseong_safety/fastpath/test_fastpath.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Upstream API touched (internal behaviour, not a private name): ``BaseHandler.load_middleware``'s
 adaptation of each middleware to the mode of the one below it (``sync_capable``/``async_capable``).
-Settings put it last in MIDDLEWARE only with ``FASTPATH`` on. Canary: tests/hardening/
+Settings put it last in MIDDLEWARE only with ``FASTPATH`` on. Canary: tests/hwaseong_safety/
 test_middleware_threads.py.
 """
 

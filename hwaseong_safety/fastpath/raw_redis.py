@@ -4,7 +4,7 @@ Upstream API touched (private): ``RedisCache._cache`` (the ``RedisCacheClient``)
 ``get_client(write=True)``. Django's cache API has no Lua scripts, no SCAN: the throttles' atomic
 counters (hwaseong_safety/ratelimit.py) and the lockout reset (operators/lockout.py) need them.
 This is not a speed patch and has no stock alternative, so it is the same in both modes: with
-``FASTPATH`` off the client comes from Django's stock backend. Canary: tests/hardening/
+``FASTPATH`` off the client comes from Django's stock backend. Canary: tests/hwaseong_safety/
 test_fastpath.py (the stock backend still has the attribute and the method).
 """
 

@@ -10,7 +10,7 @@ selects ``columns(model, alias)`` of the queryset's model, then of each ``relate
 and builds the instances exactly as the ORM would: the same converters (dates, geometries), marked
 as loaded from the database. Off, it asks the ORM (``queryset.select_related(*related)``).
 Used for the user of every staff request and the token of every app request.
-Parity tests: tests/hardening/test_lean_rows.py.
+Parity tests: tests/hwaseong_safety/fastpath/test_lean_rows.py.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from django.utils import timezone
 from alerts.dispatch.signing import signed_headers
 from alerts.models import Alert, Escalation
 from tests.fixtures.citizens import make_app_user
-from tests.fuzz.world import DISPATCH_SECRET, World, build_world
+from tests.hwaseong_safety.fuzz_world import DISPATCH_SECRET, World, build_world
 
 pytestmark = pytest.mark.django_db
 

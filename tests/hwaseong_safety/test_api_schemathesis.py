@@ -4,8 +4,9 @@ Every operation gets generated requests (the schema's examples, schemathesis' co
 Hypothesis fuzzing; valid and invalid data), with the right credentials and then without or with
 the wrong ones. Every response must be documented: no 5xx, a status code the schema lists, its
 content type and its body schema. No operation is left out: the signed dispatch callback is
-fuzzed too, mostly with valid signatures (tests/fuzz/world.py). Bounded (MAX_EXAMPLES, the coverage
-phase's own size) and derandomized, so a CI run is reproducible; about a minute on two cores."""
+fuzzed too, mostly with valid signatures (tests/hwaseong_safety/fuzz_world.py). Bounded
+(MAX_EXAMPLES, the coverage phase's own size) and derandomized, so a CI run is reproducible; about a
+minute on two cores."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
-from tests.fuzz.checks import CHECKS
-from tests.fuzz.world import DISPATCH_SECRET, World, build_world
+from tests.hwaseong_safety.fuzz_checks import CHECKS
+from tests.hwaseong_safety.fuzz_world import DISPATCH_SECRET, World, build_world
 
 pytestmark = pytest.mark.django_db
 

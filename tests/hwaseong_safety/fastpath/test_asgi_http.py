@@ -17,7 +17,7 @@ from django.test import Client
 
 from hwaseong_safety.fastpath.middleware import SyncChainMiddleware
 from tests.factories import make_camera, make_staff
-from tests.hardening.test_body_limits import run
+from tests.fixtures.servers import run_asgi
 from tests.modes import fast_only
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def scope(path: str, query: bytes, cookie: str | None = None) -> dict:
 
 
 async def get(path: str, query: bytes, cookie: str | None = None) -> tuple[int, bytes]:
-    status, _headers, body = await run(scope(path, query, cookie), [b""])
+    status, _headers, body = await run_asgi(scope(path, query, cookie), [b""])
     return status, body
 
 

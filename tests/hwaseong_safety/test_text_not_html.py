@@ -1,9 +1,9 @@
 """Strings from outside reach pages only as text (docs/hardening.md, issue 16 point 2).
 
-The real-browser test (tests/browser/test_hostile_text.py) proves today's pages; this one keeps
-the rule for code written later: no HTML-parsing sink in our scripts, no Leaflet tooltip or popup
-given a string built from data (Leaflet puts strings in with innerHTML), no escaping switched off in
-a template, no ``mark_safe`` on anything but a string literal.
+The real-browser test (tests/hwaseong_safety/browser/test_hostile_text.py) proves today's pages;
+this one keeps the rule for code written later: no HTML-parsing sink in our scripts, no Leaflet
+tooltip or popup given a string built from data (Leaflet puts strings in with innerHTML), no
+escaping switched off in a template, no ``mark_safe`` on anything but a string literal.
 """
 
 from __future__ import annotations

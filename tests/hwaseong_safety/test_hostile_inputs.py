@@ -3,7 +3,8 @@ suite. Each answers a clean 4xx (never a 500) and stores nothing; or, where the 
 value in disguise (a phone in full-width digits), it is understood as that value.
 
 Inputs: deeply nested JSON (5-6), non-ASCII digits (5), huge numbers and NUL bytes (7), formula
-cells (8). HTML in text fields is checked in a real browser (tests/browser).
+cells (8). HTML in text fields is checked in a real browser
+(tests/hwaseong_safety/browser/test_hostile_text.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The content security policy: on every page, strict, configurable only within bounds, and pages
-that need nothing inline. The real-browser check is tests/browser/test_csp.py."""
+that need nothing inline. The real-browser check is tests/hwaseong_safety/browser/test_csp.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from hwaseong_safety.csp import REPORT_ONLY_WARNING, build_policy, header_value,
 from operators.models import Role, User
 from tests.factories import decline_path, make_center, make_guardian, make_trip
 from tests.fixtures.platform import ROOT
-from tests.test_settings import _manage
+from tests.hwaseong_safety.test_settings import _manage
 
 PASSWORD = "pw-csp-tests-1"
 

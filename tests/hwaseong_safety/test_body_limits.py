@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -17,6 +16,7 @@ from citizens.models import Citizen
 from hwaseong_safety.body_limits import body_limit
 from operators.models import Role, User
 from tests.factories import make_trip
+from tests.fixtures.servers import run_asgi
 
 pytestmark = pytest.mark.fastpath
 FIVE_MB = 5 * 1024 * 1024
@@ -112,29 +112,11 @@ def http_scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict:
             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
 
 
-async def run(scope: dict, chunks: list[bytes]) -> tuple[int, dict[bytes, bytes], bytes]:
-    from hwaseong_safety.asgi import application
-
-    app = ApplicationCommunicator(application, scope)
-    for i, chunk in enumerate(chunks):
-        await app.send_input({"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1})
-    start = await app.receive_output(timeout=10)
-    assert start["type"] == "http.response.start"
-    body = b""
-    while True:
-        message = await app.receive_output(timeout=10)
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await app.wait(timeout=10)
-    return start["status"], dict(start["headers"]), body
-
-
 @pytest.mark.asyncio
 async def test_asgi_refuses_a_declared_length_before_reading_the_body() -> None:
     scope = http_scope("/api/v1/alerts/", [(b"content-type", b"application/json"),
                                            (b"content-length", str(FIVE_MB).encode())])
-    status, headers, body = await run(scope, [b"{"])  # the rest never needs to arrive
+    status, headers, body = await run_asgi(scope, [b"{"])  # the rest never needs to arrive
     assert status == 413
     assert headers[b"Content-Type"] == b"application/json"
     assert "detail" in json.loads(body)
@@ -145,7 +127,7 @@ async def test_asgi_stops_a_chunked_body_without_length_at_the_limit() -> None:
     scope = http_scope("/api/v1/trips/1/locations/", [(b"content-type", b"application/json"),
                                                       (b"transfer-encoding", b"chunked")])
     chunk = b" " * (1024 * 1024)
-    status, _headers, body = await run(scope, [b"{"] + [chunk] * 5)
+    status, _headers, body = await run_asgi(scope, [b"{"] + [chunk] * 5)
     assert status == 413
     assert "detail" in json.loads(body)
 
@@ -156,5 +138,5 @@ async def test_asgi_lets_a_small_body_through_to_the_view() -> None:
     body = b'{"trigger": "button"}'
     scope = http_scope("/api/v1/alerts/", [(b"content-type", b"application/json"),
                                            (b"content-length", str(len(body)).encode())])
-    status, _headers, _body = await run(scope, [body[:5], body[5:]])
+    status, _headers, _body = await run_asgi(scope, [body[:5], body[5:]])
     assert status == 401  # the view ran: no token
