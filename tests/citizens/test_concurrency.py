@@ -7,7 +7,7 @@ import pytest
 from citizens.actions import do_register, do_verify
 from citizens.models import AppToken, Citizen, PhoneVerification
 from citizens.verification import Outcome
-from tests.concurrency import race
+from tests.fixtures.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from citizens.models import Citizen
 from guardians.actions import do_add_guardian
 from guardians.models import Guardian
-from tests.concurrency import race
+from tests.fixtures.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
