@@ -7,11 +7,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Citizen
-from citizens.phones import mask
 
 # The citizen's page lists their guardians; guardians/ depends on citizens/, and only this page
 # looks the other way.
 from guardians.admin import GuardianInline
+from hwaseong_safety.phones import mask
 from operators.audit import PersonalDataAdminMixin
 
 

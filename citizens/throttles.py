@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from citizens.phones import InvalidPhone, digest, normalize_mobile
 from hwaseong_safety import ratelimit
+from hwaseong_safety.phones import InvalidPhone, digest, normalize_mobile
 from operators.audit import client_ip
 
 logger = logging.getLogger(__name__)

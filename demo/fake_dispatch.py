@@ -25,9 +25,9 @@ from alerts.dispatch.signing import (
     signed_headers,
     timestamp_fresh,
 )
-from citizens.phones import mask
 from hwaseong_safety.outbound import http as outbound_http
 from hwaseong_safety.outbound.http import TransportError
+from hwaseong_safety.phones import mask
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from citizens.models import Citizen
-from citizens.phones import mask
 from guardians.actions import do_revoke_tracking_links
 from guardians.models import Guardian, TrackingView
+from hwaseong_safety.phones import mask
 from operators.audit import PersonalDataAdminMixin
 
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from alerts.models import Alert, Disclosure, DisclosureRecipient, Trip
 from citizens.models import Citizen
-from citizens.phones import mask
 from guardians.models import Guardian
 from guardians.tracking import tracking_url
+from hwaseong_safety.phones import mask
 from sms.models import SmsMessage
 from sms.outbox import queue_many
 

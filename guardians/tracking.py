@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from alerts.models import Alert, AlertStatus, Disclosure, DisclosureRecipient, Trip, TripStatus
 from citizens.models import Citizen
-from citizens.phones import mask
 from guardians.models import Guardian, TrackingView
+from hwaseong_safety.phones import mask
 from operators.models import Center
 
 SALT = "guardians.tracking.v1"

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Citizen
-from citizens.phones import mask
 from guardians.models import Guardian
+from hwaseong_safety.phones import mask
 from operators.audit import PersonalDataAdminMixin
 from sms.models import SmsMessage
 

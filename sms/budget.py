@@ -16,8 +16,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import Throttled
 
-from citizens.phones import digest
 from hwaseong_safety import ratelimit
+from hwaseong_safety.phones import digest
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from citizens.phones import InvalidPhone, normalize_mobile
 from hwaseong_safety.outbound.outbox import Backoff, Outbox
+from hwaseong_safety.phones import InvalidPhone, normalize_mobile
 from sms.models import SmsMessage, SmsStatus
 from sms.transports import Sent, Transport, TransportError, get_transport
 

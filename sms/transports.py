@@ -29,9 +29,9 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from citizens.phones import mask
 from hwaseong_safety.outbound import http as outbound_http
 from hwaseong_safety.outbound.http import TransportError, scrub
+from hwaseong_safety.phones import mask
 from sms.length import LMS_MAX_BYTES, message_type, too_long
 
 logger = logging.getLogger(__name__)

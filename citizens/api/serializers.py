@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from alerts.models import Disclosure
 from citizens.models import Citizen
-from citizens.phones import InvalidPhone, normalize_mobile
+from hwaseong_safety.phones import InvalidPhone, normalize_mobile
 
 _PIN = re.compile(r"[0-9]{4,8}")  # ASCII only: \d would take full-width and other digits
 

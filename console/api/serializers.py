@@ -18,7 +18,7 @@ from alerts.models import Alert, AlertEvent, AlertStatus, Escalation, Escalation
 from alerts.status import app_status, is_stale, location_age_s
 from cameras.api import NearbyCameraSerializer
 from cameras.nearby import nearest_camera_rows
-from citizens.phones import mask
+from hwaseong_safety.phones import mask
 from operators.models import User
 
 UNKNOWN_CENTER = _("No linked center has this code.")

@@ -1,5 +1,5 @@
 """No personal data in logs: an SOS with its guardian SMS, sent and failed, never logs a full phone
-number (citizens/phones.py ``mask`` gives 010-****-5678)."""
+number (hwaseong_safety/phones.py ``mask`` gives 010-****-5678)."""
 
 from __future__ import annotations
 
