@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from alerts import timeline
 from alerts.models import AlertStatus, AlertTrigger, EscalationStatus
+from cameras.choices import Status as CameraStatus
 from cameras.describe import console_labels as camera_labels
 from console.visibility import may_open_console, sees_all_centers
 from operators.lockout import LOCKED_CODE
@@ -134,8 +135,7 @@ def console_labels() -> dict[str, Any]:
         "alarmKinds": timeline.alarming_kinds(),
         "camera": camera_labels(),
         "dispatch": dispatch_labels(),
-        "cameraStatus": {"active": _("active"), "offline": _("offline"), "maintenance": _("maintenance"),
-                         "retired": _("retired")},
+        "cameraStatus": {s.value: str(s.label) for s in CameraStatus},
         "role": {r.value: str(r.label) for r in Role},
         "tripState": {"active": _("walking"), "arrived": _("arrived"), "overdue": _("overdue"),
                       "ended": _("ended")},
