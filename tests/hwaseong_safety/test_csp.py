@@ -17,8 +17,7 @@ from guardians.tracking import tracking_token
 from hwaseong_safety.csp import REPORT_ONLY_WARNING, build_policy, header_value, parse_extra
 from operators.models import Role, User
 from tests.factories import decline_path, make_center, make_guardian, make_trip
-from tests.fixtures.platform import ROOT
-from tests.hwaseong_safety.test_settings import _manage
+from tests.fixtures.platform import ROOT, run_manage
 
 PASSWORD = "pw-csp-tests-1"
 
@@ -185,7 +184,7 @@ def test_csp_extra_refuses_what_would_weaken_the_policy(raw: str) -> None:
 
 
 def test_a_bad_csp_extra_stops_the_server_from_starting() -> None:
-    result = _manage("check", CSP_EXTRA="script-src 'unsafe-inline'")
+    result = run_manage("check", CSP_EXTRA="script-src 'unsafe-inline'")
     assert result.returncode != 0
     assert "CSP_EXTRA" in result.stderr
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from hwaseong_safety.env import Env
-from tests.fixtures.platform import ROOT
+from tests.fixtures.platform import ROOT, run_manage
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("true", True), ("FALSE", False), ("1", True), ("off", False)])
@@ -44,35 +44,26 @@ def test_url_reader_checks_scheme() -> None:
         Env({"DATABASE_URL": "mysql://x/y"}).url("DATABASE_URL", "", schemes=("postgis",))
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HWASEONG_MODE"}}
-    full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
-        timeout=120,
-    )
-
-
 def test_bad_debug_value_stops_the_server_from_starting() -> None:
-    result = _manage("check", DEBUG="yes")
+    result = run_manage("check", DEBUG="yes")
     assert result.returncode != 0
     assert "DEBUG='yes' is not a boolean" in result.stderr
 
 
 def test_a_renamed_setting_stops_the_server_with_its_new_name() -> None:
-    result = _manage("check", LOGIN_LOCKOUT_USERNAME_ATTEMPTS="5")
+    result = run_manage("check", LOGIN_LOCKOUT_USERNAME_ATTEMPTS="5")
     assert result.returncode != 0
     assert "LOGIN_LOCKOUT_USERNAME_ATTEMPTS was renamed to LOGIN_LOCKOUT_PAIR_ATTEMPTS" in result.stderr
 
 
 def test_production_mode_requires_a_secret_key() -> None:
-    result = _manage("check", HWASEONG_MODE="production", ALLOWED_HOSTS="safety.example.org")
+    result = run_manage("check", HWASEONG_MODE="production", ALLOWED_HOSTS="safety.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_mode_passes_check_deploy_without_warnings() -> None:
-    result = _manage(
+    result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
         HWASEONG_MODE="production", SECRET_KEY="k" * 20 + "-production-secret-0123456789abcdefXYZ",
         ALLOWED_HOSTS="safety.example.org",

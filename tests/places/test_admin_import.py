@@ -8,7 +8,7 @@ from django.test import Client
 
 from operators.models import Role, User
 from places.models import Facility
-from tests.places.test_importing import FIRE
+from tests.fixtures.places import FIRE
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from places.importing import PlacesFileError, import_places_file
 from places.models import AdminArea, AreaLevel, Facility, FacilityKind
-from tests.fixtures.places import geojson, square
+from tests.fixtures.places import FIRE, geojson, square
 from tests.fixtures.platform import shared_file
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,6 @@ POLICE = ("시군명,관서명,지방청명,경찰서명,구분명,소재지우�
           "화성시,남양,경기남부청,화성서부,파출소,,경기도 화성시 남양읍 남양리 1,"
           "경기도 화성시 남양읍 시청로 1,37.2,126.82\n"
           "화성시,좌표없음,경기남부청,화성서부,지구대,,,,,\n")
-FIRE = ("순번,시도본부,119안전센터명,주소,전화번호,FAX,위도,경도\n"
-        "1,경기도,남양119안전센터,경기도 화성시 남양읍 남양로 1,031-000-0119,,37.21,126.83\n"
-        "2,경기도,바다119안전센터,어딘가,031,,10.0,10.0\n")  # outside Korea: skipped
 ZONES = ("시설종류,대상시설명,소재지도로명주소,소재지지번주소,위도,경도,관리기관명,관할경찰서명,"
          "CCTV설치여부,CCTV설치대수,보호구역도로폭,데이터기준일자\n"
          "초등학교,남양초등학교,경기도 화성시 남양읍 남양로 2,,37.205,126.825,화성시,화성서부경찰서,"
