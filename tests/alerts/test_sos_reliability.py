@@ -15,7 +15,7 @@ from django.test import override_settings
 from alerts.actions.sos import do_create_sos
 from alerts.models import Alert
 from sms.models import SmsMessage
-from tests.fixtures.alerts import loc
+from tests.fixtures.alerts import loc, sos_body
 from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_HWASEONG
 from tests.fixtures.citizens import make_app_user
 from tests.fixtures.faults import CLOSED_PORT
@@ -26,7 +26,7 @@ URL = "/api/v1/alerts/"
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_posts_with_one_client_id_make_exactly_one_alert(centers):
     user = make_app_user()
-    body = {"client_id": str(uuid.uuid4()), "trigger": "button", "location": loc(INSIDE_HWASEONG)}
+    body = sos_body(loc(INSIDE_HWASEONG))
     barrier = threading.Barrier(4)
     results: list[tuple[int, int]] = []
 
@@ -60,7 +60,7 @@ def test_a_retry_racing_an_uncommitted_first_insert_waits_and_gets_it(centers):
 
     def first_request() -> None:
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the action itself: the row must stay uncommitted
                 alert, created = do_create_sos(user.citizen, client_id, "shake", None)
                 first.append(alert.pk)
                 inserted.set()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from asgiref.sync import sync_to_async
 
 from alerts.models import Alert
-from tests.fixtures.alerts import loc
+from tests.fixtures.alerts import loc, raise_sos
 from tests.fixtures.centers import SEA_WEST, logged_in
 from tests.fixtures.citizens import make_app_user
 from tests.fixtures.consoles import communicator, receive, session_headers
@@ -17,19 +15,16 @@ pytestmark = pytest.mark.fastpath
 BASE = "/api/v1/console"
 
 
-def app_sos(location: object) -> Alert:
+def new_citizens_sos(location: dict | None) -> Alert:
     """A brand-new citizen's SOS through the app API (no home center, no last location)."""
     app = make_app_user("신규")
     assert app.citizen.home_center_id is None and app.citizen.last_location is None
-    response = app.client.post("/api/v1/alerts/", {"client_id": str(uuid.uuid4()), "trigger": "button",
-                                                   "location": location}, format="json")
-    assert response.status_code == 201
-    return Alert.objects.get(pk=response.json()["id"])
+    return raise_sos(app=app, location=location, through_api=True)
 
 
 @pytest.mark.django_db
 def test_a_new_citizens_sos_without_a_location_reaches_the_host_centers_operators(staff):
-    alert = app_sos(None)
+    alert = new_citizens_sos(None)
     assert alert.center.code == "41590" and alert.location is None
     operator = logged_in(staff.hwaseong)
     [row] = operator.get(f"{BASE}/queue/").json()
@@ -44,7 +39,7 @@ def test_a_new_citizens_sos_without_a_location_reaches_the_host_centers_operator
 
 @pytest.mark.django_db
 def test_an_out_of_area_sos_goes_to_the_nearest_center_and_its_operators_see_it(staff):
-    alert = app_sos(loc(SEA_WEST))
+    alert = new_citizens_sos(loc(SEA_WEST))
     assert alert.center.code == "41590" and alert.out_of_area
     operator = logged_in(staff.hwaseong)
     [row] = operator.get(f"{BASE}/queue/").json()
@@ -61,7 +56,7 @@ async def test_the_host_centers_console_gets_the_push_of_a_sos_without_a_locatio
     connected, _code = await comm.connect()
     assert connected
     await receive(comm, "snapshot")
-    alert = await sync_to_async(app_sos)(None)
+    alert = await sync_to_async(new_citizens_sos)(None)
     created = await receive(comm, "alert.created")
     assert created["alert"]["id"] == alert.pk and created["alert"]["latitude"] is None
     await comm.disconnect()

@@ -15,8 +15,6 @@ import os
 import socket
 import struct
 import time
-import urllib.request
-import uuid
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
@@ -25,7 +23,7 @@ from django.test import Client
 from citizens.auth import issue_token
 from citizens.models import Citizen
 from operators.models import Center, Role, User
-from tests.fixtures.browser import SOS_AT
+from tests.fixtures.browser import at_city_hall, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.fastpath, pytest.mark.django_db(transaction=True)]
@@ -91,16 +89,6 @@ def wait_until_full(sock: socket.socket, server_port: int) -> None:
     raise AssertionError("the stuck console's socket never filled up")
 
 
-def post_sos(base: str, token: str) -> int:
-    body = {"client_id": str(uuid.uuid4()), "trigger": "button",
-            "location": {"latitude": SOS_AT[1], "longitude": SOS_AT[0], "accuracy": 15, "source": "gnss"}}
-    request = urllib.request.Request(f"{base}/api/v1/alerts/", data=json.dumps(body).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}",
-                                              "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["id"]
-
-
 def next_created(ws: object, timeout: float) -> dict | None:
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
@@ -131,7 +119,7 @@ def test_a_console_that_stops_reading_does_not_hold_the_others() -> None:
     try:
         base = server.url
         for token in tokens[:20]:  # fat snapshots: 20 open alerts
-            post_sos(base, token)
+            raise_sos_live(base, token, at_city_hall(15))
         stuck = stuck_console(server.port, session_of(stuck_user))
         good = connect(f"ws://127.0.0.1:{server.port}/ws/console/", origin=base, proxy=None, legacy=True,
                        additional_headers={"Cookie": f"sessionid={session_of(good_user)}"})
@@ -142,7 +130,7 @@ def test_a_console_that_stops_reading_does_not_hold_the_others() -> None:
             wait_until_full(stuck, server.port)
             for token in tokens[20:]:
                 started = time.monotonic()
-                alert_id = post_sos(base, token)
+                alert_id = raise_sos_live(base, token, at_city_hall(15))["id"]
                 created = next_created(good, timeout=DELIVERY_S + (time.monotonic() - started))
                 assert created is not None, f"SOS {alert_id} did not reach the other console"
                 assert created["alert"]["id"] == alert_id

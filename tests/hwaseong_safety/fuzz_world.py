@@ -8,7 +8,6 @@ the rest stay as generated. Both halves must answer as documented."""
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import count
@@ -19,13 +18,12 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from alerts.actions.handling import do_escalate_alert
-from alerts.actions.sos import do_create_sos
 from alerts.dispatch.signing import signed_headers
-from alerts.locations import Fix
 from alerts.models import Alert, Trip
 from cameras.models import Camera
 from guardians.models import Guardian
 from tests.factories import make_camera, make_center, make_staff, make_trip
+from tests.fixtures.alerts import raise_sos
 from tests.fixtures.centers import ANSAN_BBOX, HWASEONG_BBOX, INSIDE_HWASEONG
 from tests.fixtures.citizens import make_app_user
 from tests.fixtures.platform import clear_throttles
@@ -120,10 +118,9 @@ def build_world() -> World:
     make_center("41270", ANSAN_BBOX, name="안산시")
     app = make_app_user("김화성")
     here = Point(INSIDE_HWASEONG[1], INSIDE_HWASEONG[0], srid=4326)
-    fix = Fix(here, 10.0, "gnss", timezone.now())
-    alert, _created = do_create_sos(app.citizen, uuid.uuid4(), "button", fix)
+    alert = raise_sos(INSIDE_HWASEONG, app=app)
     operator = make_staff("fuzz-operator", center=hwaseong)
-    second, _created = do_create_sos(make_app_user("이화성").citizen, uuid.uuid4(), "shake", fix)
+    second = raise_sos(INSIDE_HWASEONG, name="이화성", trigger="shake")
     escalated, _event, _escalations = do_escalate_alert(second, operator, ["police", "fire"], "fuzz")
     client = Client()
     client.force_login(operator)

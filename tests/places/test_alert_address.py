@@ -4,7 +4,6 @@ console (queue and detail), the guardian SMS, the guardian page and the dispatch
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.test import Client
@@ -13,12 +12,12 @@ from django.utils import timezone
 from alerts.actions.sos import do_add_alert_locations
 from alerts.dispatch.payload import build_payload
 from alerts.locations import Fix
-from alerts.models import Alert, Escalation
+from alerts.models import Escalation
 from guardians.models import Guardian
 from guardians.tracking import tracking_token
 from sms.transports import LocmemTransport
 from tests.factories import make_camera, make_guardian, make_trip
-from tests.fixtures.alerts import loc
+from tests.fixtures.alerts import loc, raise_sos
 from tests.fixtures.centers import point
 from tests.fixtures.citizens import make_app_user
 
@@ -33,17 +32,9 @@ def street(synthetic_areas, centers) -> None:
     make_camera(126.83, 37.20 + 40 / 111_000, road_address="경기도 화성시 남양읍 시청로201번길 5-14")
 
 
-def app_sos(location: dict | None):
-    app = make_app_user()
-    response = app.client.post("/api/v1/alerts/", {"client_id": str(uuid.uuid4()), "trigger": "button",
-                                                   "location": location}, format="json")
-    assert response.status_code == 201
-    return app, Alert.objects.get(pk=response.json()["id"])
-
-
 def test_an_sos_stores_its_address_and_the_guardian_sms_says_it(street, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _app, alert = app_sos(loc(SPOT, accuracy=10))
+        alert = raise_sos(location=loc(SPOT, accuracy=10), through_api=True)
     assert alert.address == ADDRESS
     assert (alert.address_area, alert.address_road) == ("화성시 남양읍", "시청로201번길 5-14")
     [sms] = LocmemTransport.outbox
@@ -51,7 +42,7 @@ def test_an_sos_stores_its_address_and_the_guardian_sms_says_it(street, django_c
 
 
 def test_a_moving_position_moves_the_address(street):
-    _app, alert = app_sos(loc(SPOT))
+    alert = raise_sos(location=loc(SPOT), through_api=True)
     do_add_alert_locations(alert, [Fix(point((37.30, 126.87)), 10.0, "gnss", timezone.now())])
     alert.refresh_from_db()
     assert alert.address == "안산시"  # no known address within a kilometre there
@@ -60,14 +51,14 @@ def test_a_moving_position_moves_the_address(street):
 def test_without_a_position_there_is_no_address_and_the_sms_says_only_the_link(
         street, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _app, alert = app_sos(None)
+        alert = raise_sos(location=None, through_api=True)
     assert alert.address == ""
     [sms] = LocmemTransport.outbox
     assert re.search(r"위치: http\S+ 관제센터", sms["body"])
 
 
 def test_the_console_queue_and_detail_show_it(street, staff):
-    _app, alert = app_sos(loc(SPOT))
+    alert = raise_sos(location=loc(SPOT), through_api=True)
     operator = Client()
     operator.force_login(staff.hwaseong)
     [row] = operator.get("/api/v1/console/queue/").json()
@@ -76,7 +67,7 @@ def test_the_console_queue_and_detail_show_it(street, staff):
 
 
 def test_the_dispatch_payload_reads_it_out(street, staff):
-    _app, alert = app_sos(loc(SPOT))
+    alert = raise_sos(location=loc(SPOT), through_api=True)
     escalation = Escalation.objects.create(alert=alert, agency="police", reason="비명",
                                            requested_by=staff.hwaseong)
     address = build_payload(escalation)["address"]
@@ -85,7 +76,8 @@ def test_the_dispatch_payload_reads_it_out(street, staff):
 
 
 def test_the_guardian_page_shows_the_address_and_tap_to_call(street, client, settings):
-    app, alert = app_sos(loc(SPOT))
+    app = make_app_user()
+    alert = raise_sos(app=app, location=loc(SPOT), through_api=True)
     guardian = Guardian.objects.get(citizen=app.citizen)
     token = tracking_token(guardian, alert=alert)
     assert client.get(f"/t/{token}/position.json").json()["address"] == ADDRESS

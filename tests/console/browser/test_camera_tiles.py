@@ -21,7 +21,7 @@ from cameras.models import Camera, Status
 from citizens.auth import issue_token
 from citizens.models import Citizen
 from operators.models import Center, Role, User
-from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset, post_sos
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,7 +90,7 @@ def test_tiles_say_live_snapshot_none_offline_and_lost_with_direction_and_poles(
             page.click("button[type=submit]")
             page.wait_for_url("**/console/")
             page.wait_for_function("() => window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
-            alert_id = post_sos(base, issue_token(citizen))["id"]
+            alert_id = raise_sos_live(base, issue_token(citizen), trigger="shake")["id"]
             page.wait_for_function(f"() => HSConsole.selectedId() === {alert_id}", timeout=5_000)
             page.click("[data-layout='9']")
             tiles = page.locator("#wall .hs-tile")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, app_post, has_class, post_sos
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, app_post, has_class, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,7 +71,7 @@ def test_console_end_to_end(
             # --- The SOS arrives: row, alarm, marker within 2 s --------------------------------------
             page.wait_for_function("() => HSConsole.socketOpen()", timeout=10_000)
             started = time.monotonic()
-            alert_id = post_sos(base, scene["token"])["id"]
+            alert_id = raise_sos_live(base, scene["token"], trigger="shake")["id"]
             row = page.locator(f".hs-row[data-alert-id='{alert_id}']")
             expect(row).to_be_visible(timeout=ARRIVAL_S * 1000)
             expect(row).to_have_class(has_class("hs-row--new"), timeout=ARRIVAL_S * 1000)
@@ -156,7 +156,7 @@ def test_console_end_to_end(
             page.screenshot(path=str(artifacts / "console_closed.png"), full_page=True)
 
             # --- Next: a duress "cancel" opens by itself (the closed alert no longer holds the view)
-            duress_id = post_sos(base, scene["threatened"])["id"]
+            duress_id = raise_sos_live(base, scene["threatened"], trigger="shake")["id"]
             app_post(base, f"alerts/{duress_id}/cancel", scene["threatened"], {"pin": "9999"})
             duress_row = page.locator(f".hs-row[data-alert-id='{duress_id}']")
             expect(duress_row).to_have_class(has_class("hs-row--duress"), timeout=ARRIVAL_S * 1000)

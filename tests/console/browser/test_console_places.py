@@ -18,7 +18,7 @@ from guardians.tracking import tracking_token
 from operators.models import Center, Role, User
 from places.importing import import_places_file
 from places.models import AdminArea, AreaLevel, Facility, FacilityKind
-from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, app_post, offset
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, at_city_hall, offset, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,13 +75,6 @@ def login(page: object, base: str) -> None:
     page.wait_for_function("() => window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
 
 
-def sos(base: str, token: str, location: dict | None) -> int:
-    import uuid
-
-    body = {"client_id": str(uuid.uuid4()), "trigger": "button", "location": location}
-    return app_post(base, "alerts/", token, body)["id"]
-
-
 def test_an_alert_without_a_position_says_so_and_the_map_leaves_the_last_area(
     asgi_server: AsgiServer, town: dict, chromium_path: str, artifacts: Path,
 ) -> None:
@@ -95,14 +88,13 @@ def test_an_alert_without_a_position_says_so_and_the_map_leaves_the_last_area(
             page = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="ko-KR").new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
             login(page, base)
-            located = sos(base, town["located"], {"latitude": SOS_AT[1], "longitude": SOS_AT[0],
-                                                  "accuracy": 15, "source": "gnss"})
+            located = raise_sos_live(base, town["located"], at_city_hall(15))["id"]
             page.wait_for_function(f"() => HSConsole.selectedId() === {located}", timeout=5_000)
             expect(page.locator("#map .hs-alert-marker")).to_have_count(1)
             expect(page.locator("#camera-list .hs-camera-item")).to_have_count(1)
             assert page.evaluate("HSConsole.map.getZoom()") >= 15
 
-            unknown = sos(base, town["unknown"], None)
+            unknown = raise_sos_live(base, town["unknown"], None)["id"]
             row = page.locator(f".hs-row[data-alert-id='{unknown}']")
             expect(row).to_be_visible(timeout=3_000)  # the host center's operator sees it
             expect(row.locator(".hs-accuracy")).to_have_text("위치 없음")
@@ -141,8 +133,7 @@ def test_the_address_in_the_console_and_on_the_guardian_page_and_the_layers_on_t
             page = browser.new_context(viewport={"width": 1600, "height": 1100}, locale="ko-KR").new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
             login(page, base)
-            alert_id = sos(base, town["located"], {"latitude": SOS_AT[1], "longitude": SOS_AT[0],
-                                                   "accuracy": 15, "source": "gnss"})
+            alert_id = raise_sos_live(base, town["located"], at_city_hall(15))["id"]
             page.wait_for_function(f"() => HSConsole.selectedId() === {alert_id}", timeout=5_000)
             row = page.locator(f".hs-row[data-alert-id='{alert_id}']")
             expect(row.locator(".hs-row__address")).to_have_text(address)

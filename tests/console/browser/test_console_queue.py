@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connections
-from django.utils import timezone
 
 from alerts.actions.handling import do_claim_alert, do_close_alert, do_transfer_alert
-from alerts.actions.sos import do_cancel_alert, do_create_sos
-from alerts.locations import Fix
+from alerts.actions.sos import do_cancel_alert
 from alerts.models import Alert, AlertEvent
 from citizens.models import Citizen
 from operators.models import Center, Role, User
+from tests.fixtures.alerts import raise_sos
 from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, has_class, offset
 from tests.fixtures.servers import AsgiServer
 
@@ -70,8 +69,9 @@ def citizen(name: str, center: Center) -> Citizen:
 
 
 def sos(person: Citizen, north_m: float = 0) -> Alert:
-    fix = Fix(offset(north_m), 10.0, "gnss", timezone.now())
-    return elsewhere(do_create_sos, person, uuid.uuid4(), "button", fix)[0]
+    """``person``'s SOS ``north_m`` metres north of city hall, raised on another thread."""
+    at = offset(north_m)
+    return elsewhere(lambda: raise_sos((at.y, at.x), citizen=person))
 
 
 def login(page: object, base: str) -> None:

@@ -6,7 +6,6 @@ reason; recording the phone call ends the alarm and the alert is then "dispatche
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from alerts.models import Escalation
 from citizens.auth import issue_token
 from citizens.models import Citizen
 from operators.models import Center, Role, User
-from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, app_post, has_class
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, at_city_hall, has_class, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,9 +62,7 @@ def test_a_request_that_is_not_linked_alarms_until_the_phone_call_is_recorded(
             page.wait_for_url("**/console/")
             page.wait_for_function("() => window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
 
-            fix = {"latitude": SOS_AT[1], "longitude": SOS_AT[0], "accuracy": 12, "source": "gnss"}
-            body = {"client_id": str(uuid.uuid4()), "trigger": "button", "location": fix}
-            alert_id = app_post(base, "alerts/", desk["token"], body)["id"]
+            alert_id = raise_sos_live(base, desk["token"], at_city_hall(12))["id"]
             page.wait_for_function(f"() => HSConsole.selectedId() === {alert_id}", timeout=5_000)
             row = page.locator(f".hs-row[data-alert-id='{alert_id}']")
             page.click("[data-action='claim']")

@@ -15,7 +15,7 @@ from citizens.models import Citizen
 from guardians.tracking import tracking_token
 from operators.models import Role, User
 from tests.factories import make_guardian, make_trip
-from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, post_sos
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,7 +73,7 @@ def test_no_csp_violations_anywhere(
             page.click("button[type=submit]")
             page.wait_for_url("**/console/")
             page.wait_for_function("() => window.HSConsole && HSConsole.socketOpen()", timeout=10_000)
-            alert_id = post_sos(base, scene["token"])["id"]
+            alert_id = raise_sos_live(base, scene["token"], trigger="shake")["id"]
             expect(page.locator(f".hs-row[data-alert-id='{alert_id}']")).to_be_visible(timeout=5_000)
             expect(page.locator("#map .hs-alert-marker")).to_have_count(1, timeout=5_000)
             expect(page.locator("#wall .hs-tile")).to_have_count(4)

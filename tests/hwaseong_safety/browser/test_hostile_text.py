@@ -16,9 +16,6 @@ that is made and removed again (a tooltip); ``window.__xss`` records a handler t
 from __future__ import annotations
 
 import csv
-import json
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +29,7 @@ from citizens.models import Citizen
 from guardians.tracking import tracking_token
 from operators.models import Center, Role, User
 from tests.factories import make_guardian, make_trip
-from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset
+from tests.fixtures.browser import CHROMIUM_ARGS, PASSWORD, SOS_AT, offset, raise_sos_live
 from tests.fixtures.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,15 +83,6 @@ def report_only_server(transactional_db: None) -> Iterator[AsgiServer]:
         server.stop()
 
 
-def app_post(base: str, path: str, token: str, body: dict) -> dict:
-    request = urllib.request.Request(
-        f"{base}/api/v1/{path}", data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def test_hostile_text_stays_text_on_every_page(
     report_only_server: AsgiServer, chromium_path: str, artifacts: Path, tmp_path: Path,
 ) -> None:
@@ -123,10 +111,7 @@ def test_hostile_text_stays_text_on_every_page(
     here = Point(*SOS_AT, srid=4326)
     trip = make_trip(citizen, destination=offset(150), destination_name=ALL, last_location=here)
     token = issue_token(citizen)
-    alert_id = app_post(base, "alerts/", token, {
-        "client_id": str(uuid.uuid4()), "trigger": "button", "trip": trip.pk,
-        "location": {"latitude": SOS_AT[1], "longitude": SOS_AT[0], "accuracy": 20, "source": "gnss"},
-    })["id"]
+    alert_id = raise_sos_live(base, token, trip=trip.pk)["id"]
 
     errors: list[str] = []
     with sync_playwright() as playwright:
