@@ -16,7 +16,7 @@ from guardians.models import Guardian
 from sms.models import SmsMessage
 from sms.transports import LocmemTransport
 from tests.factories import make_staff
-from tests.fixtures.alerts import loc
+from tests.fixtures.alerts import loc, sos_body
 from tests.fixtures.centers import BORDER_HWASEONG, INSIDE_ANSAN, INSIDE_HWASEONG, SEA_WEST, point
 from tests.fixtures.citizens import make_app_user
 
@@ -25,8 +25,9 @@ URL = "/api/v1/alerts/"
 
 
 def sos(client: APIClient, location: object = None, **fields: object):
-    body = {"client_id": str(fields.pop("client_id", uuid.uuid4())), "trigger": "shake", "location": location}
-    return client.post(URL, {**body, **fields}, format="json")
+    if "client_id" in fields:
+        fields["client_id"] = str(fields["client_id"])
+    return client.post(URL, sos_body(location, "shake", **fields), format="json")
 
 
 def test_sos_with_a_fix_goes_to_the_center_containing_it(app, centers, django_capture_on_commit_callbacks):

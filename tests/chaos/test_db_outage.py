@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +13,7 @@ from django.db import connection
 
 from alerts.models import Alert
 from chaos.proxy import RefusingProxy
-from tests.fixtures.alerts import loc
+from tests.fixtures.alerts import loc, sos_body
 from tests.fixtures.centers import INSIDE_HWASEONG
 from tests.fixtures.citizens import make_app_user
 
@@ -45,14 +44,10 @@ def through_proxy(free_tcp_port: int) -> Iterator[RefusingProxy]:
         proxy.stop()
 
 
-def sos_body() -> dict:
-    return {"client_id": str(uuid.uuid4()), "trigger": "button", "location": loc(INSIDE_HWASEONG)}
-
-
 def test_an_sos_waits_out_a_short_outage_and_is_stored_once(centers, free_tcp_port, settings) -> None:
     settings.SOS_DB_WAIT_SECONDS = 8
     user = make_app_user()
-    body = sos_body()
+    body = sos_body(loc(INSIDE_HWASEONG))
     with through_proxy(free_tcp_port) as proxy:
         assert user.client.get("/api/v1/alerts/").status_code == 200  # pooled connections exist
         proxy.refuse()  # cuts them, and refuses new ones...
@@ -66,7 +61,7 @@ def test_past_the_wait_an_sos_is_a_503_to_send_again_and_nothing_is_half_stored(
         centers, free_tcp_port, settings) -> None:
     settings.SOS_DB_WAIT_SECONDS = 0.5
     user = make_app_user()
-    body = sos_body()
+    body = sos_body(loc(INSIDE_HWASEONG))
     with through_proxy(free_tcp_port) as proxy:
         proxy.refuse()
         refused = user.client.post("/api/v1/alerts/", body, format="json")

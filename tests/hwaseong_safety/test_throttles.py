@@ -19,7 +19,7 @@ from guardians.models import Guardian
 from hwaseong_safety import ratelimit
 from sms.models import SmsMessage
 from tests.factories import make_center
-from tests.fixtures.alerts import loc, start_trip
+from tests.fixtures.alerts import loc, sos_body, start_trip
 from tests.fixtures.centers import HWASEONG_BBOX, INSIDE_HWASEONG
 from tests.fixtures.citizens import make_app_user
 
@@ -38,10 +38,6 @@ def set_rate(settings, scope: str, rate: str) -> None:
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
-def sos_body() -> dict:
-    return {"client_id": str(uuid.uuid4()), "trigger": "button", "location": loc(INSIDE_HWASEONG)}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_parallel_sos_never_pass_the_limit(settings, centers):
     """DRF's throttle read, then wrote: 134 of 200 parallel SOS passed a limit of 120."""
@@ -52,7 +48,7 @@ def test_parallel_sos_never_pass_the_limit(settings, centers):
         client = APIClient()  # one client per request: APIClient is not thread-safe
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {user.token}")
         try:
-            return client.post(SOS, sos_body(), format="json").status_code
+            return client.post(SOS, sos_body(loc(INSIDE_HWASEONG)), format="json").status_code
         finally:
             connection.close()
 
@@ -155,7 +151,7 @@ def test_a_citizens_daily_budget_refuses_a_trip_but_never_an_sos(settings, cente
     assert Trip.objects.filter(citizen=user.citizen).count() == 1
     assert SmsMessage.objects.filter(purpose="trip_started").count() == 5
     # An SOS's texts always go (docs/sms.md): the budget only counts what a citizen may retry.
-    assert user.client.post(SOS, sos_body(), format="json").status_code == 201
+    assert user.client.post(SOS, sos_body(loc(INSIDE_HWASEONG)), format="json").status_code == 201
     assert SmsMessage.objects.filter(purpose="sos").count() == 5
 
 
@@ -179,6 +175,6 @@ def test_redis_away_lets_requests_through(settings, centers, monkeypatch, caplog
 
     monkeypatch.setattr(ratelimit, "_client", broken)
     user = make_app_user()
-    assert user.client.post(SOS, sos_body(), format="json").status_code == 201
+    assert user.client.post(SOS, sos_body(loc(INSIDE_HWASEONG)), format="json").status_code == 201
     assert start_trip(user).status_code == 201
     assert "throttle sos unavailable" in caplog.text and "SMS budget unavailable" in caplog.text
