@@ -44,6 +44,8 @@ except OSError:
 PY
 }
 if ! redis_answers && ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
+# The console-script tests run the ES modules in Node (any node on PATH will do).
+if [ "$WANT_BROWSER" = 1 ] && ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing system packages: ${missing[*]}"

@@ -7,4 +7,5 @@ import pytest
 from django.conf import settings
 
 # A test of a patch's own effect (a hop count, a shared pool): nothing to check on the stock path.
-fast_only = pytest.mark.skipif(not settings.FASTPATH, reason="a patch's own effect; stock here")
+fast_only = pytest.mark.skipif(not settings.FASTPATH,
+                               reason="measures a patch's own effect; no patch on the stock path")

@@ -64,7 +64,8 @@ def test_logout_while_redis_is_down_fails_rather_than_leave_the_session_in_redis
     assert client.get("/api/v1/console/queue/").status_code == 403
 
 
-@pytest.mark.skipif(settings.FASTPATH, reason="Django's own session engine: HWASEONG_FASTPATH=0")
+@pytest.mark.skipif(settings.FASTPATH, reason="canary of the stock path (Django's session engine, Redis "
+                                               "down): runs in make test's HWASEONG_FASTPATH=0 pass")
 def test_djangos_own_cached_db_sessions_fail_while_redis_is_down(staff) -> None:
     """Canary of hwaseong_safety/fastpath/sessions.py: when this fails, Django's cached_db engine
     tolerates a refusing cache itself and the patch can go."""

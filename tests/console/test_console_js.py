@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -53,7 +52,7 @@ for (const name of ["console.js", ...fs.readdirSync(dir).filter((n) => n.endsWit
 console.log(JSON.stringify({problems, reachable}));
 """
 
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+needs_node = pytest.mark.usefixtures("node")
 
 
 @needs_node

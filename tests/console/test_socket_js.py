@@ -54,7 +54,7 @@ def resyncs_after_each(messages: list[dict], tmp_path: Path) -> list[int]:
     return json.loads(out.stdout)
 
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+pytestmark = pytest.mark.usefixtures("node")
 
 
 def push(**seq: int) -> dict:
